@@ -1,0 +1,74 @@
+"""The normalised JSON: every field of every record, plus derived bounds and display text.
+
+It is also an input format: loading it gives back equal records (the derived keys are
+recomputed on input, not trusted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from timeline.dates import EventDate, FuzzyDate, Instant, Interval
+from timeline.display import display
+from timeline.formats import Exported, ExportOptions
+from timeline.records import Event, Source, Timeline
+
+__all__ = ["event_record", "export_json", "iso"]
+
+
+def iso(instant: Instant | None) -> str | None:
+    """ISO 8601: `YYYY-MM-DD` for days, a date-time with its offset (`Z` for UTC) for instants."""
+    if instant is None:
+        return None
+    if isinstance(instant, dt.datetime):
+        text = instant.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return instant.isoformat()
+
+
+def _first(date: EventDate) -> FuzzyDate:
+    return date.first if isinstance(date, Interval) else date
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": source.published.canonical() if source.published else None,
+    }
+
+
+def event_record(event: Event, locale: str = "en") -> dict[str, Any]:
+    """One event as plain JSON-ready data."""
+    date = event.date
+    return {
+        "id": event.id,
+        "title": event.title,
+        "date": date.canonical(),
+        "display": display(date, locale),
+        "earliest": iso(date.earliest),
+        "latest": iso(date.latest),
+        "precision": _first(date).precision.label,
+        "approximate": date.approximate,
+        "uncertain": date.uncertain,
+        "description": event.description,
+        "location": event.location,
+        "tz": event.tz,
+        "tags": list(event.tags),
+        "sources": [_source(s) for s in event.sources],
+        "importance": event.importance,
+    }
+
+
+def export_json(timeline: Timeline, options: ExportOptions) -> Exported:
+    as_of = options.as_of or timeline.as_of
+    document = {
+        "title": options.title or timeline.title,
+        "description": timeline.description,
+        "as_of": as_of.isoformat() if as_of else None,
+        "events": [event_record(event, options.locale) for event in timeline.events],
+    }
+    return Exported((json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

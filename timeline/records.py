@@ -1,0 +1,111 @@
+"""The records a timeline is made of: `Source`, `Event` and `Timeline` (frozen attrs classes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from timeline.dates import EventDate, FuzzyDate, Instant, Interval, bound_key
+
+__all__ = ["Event", "Source", "Timeline", "sort_key"]
+
+
+@attrs.frozen
+class Source:
+    """Where an event is documented: an article, a report, a document."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    published: FuzzyDate | None = None
+
+
+@attrs.frozen
+class Event:
+    """Something that happened, dated as precisely as the sources allow."""
+
+    id: str
+    title: str
+    date: EventDate
+    description: str | None = None
+    location: str | None = None
+    #: IANA zone for timed values written without an offset.
+    tz: str | None = None
+    tags: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    #: Ranks events when an image has room to label only some of them; higher first.
+    importance: float | None = None
+
+    @property
+    def earliest(self) -> Instant | None:
+        return self.date.earliest
+
+    @property
+    def latest(self) -> Instant | None:
+        return self.date.latest
+
+    @property
+    def is_interval(self) -> bool:
+        return isinstance(self.date, Interval)
+
+
+def sort_key(event: Event) -> tuple[int, int, str]:
+    """The one total order of events: earliest bound, then latest bound, then id; never raises.
+
+    An event with no lower bound comes first, one with no upper bound last among equals.
+    """
+    return (
+        bound_key(event.date.earliest),
+        bound_key(event.date.latest, latest=True),
+        event.id,
+    )
+
+
+def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(sorted(events, key=sort_key))
+
+
+@attrs.frozen
+class Timeline:
+    """A titled, sorted sequence of events."""
+
+    title: str
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_sorted_events)
+    description: str | None = None
+    #: The day "ongoing" ends at in exports, so output never depends on today.
+    as_of: dt.date | None = None
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def filter(
+        self,
+        *,
+        start: Instant | None = None,
+        end: Instant | None = None,
+        tags: Iterable[str] = (),
+    ) -> Timeline:
+        """The events that overlap [start, end] and carry every tag in `tags`.
+
+        An event with an open end overlaps everything after its start.
+        """
+        wanted = set(tags)
+        lo = bound_key(start) if start is not None else None
+        hi = bound_key(end, latest=True) if end is not None else None
+        kept = [
+            event
+            for event in self.events
+            if (lo is None or bound_key(event.date.latest, latest=True) >= lo)
+            and (hi is None or bound_key(event.date.earliest) <= hi)
+            and wanted.issubset(event.tags)
+        ]
+        return attrs.evolve(self, events=kept)
+
+    def replace(self, **changes: Any) -> Timeline:
+        return attrs.evolve(self, **changes)

@@ -1,0 +1,426 @@
+"""Turn a file's plain data into records, collecting every problem with where it stands.
+
+This is hand-written rather than cattrs-generated: each check needs to say, in the
+reader's terms, which event and field is wrong, what was expected, and the likely
+fix ("did you mean 'title'?"), and to keep going so one run lists every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any, Final
+
+import attrs
+
+from timeline.dates import Bound, DateError, EventDate, FuzzyDate, Interval, bound_key, parse_date, parse_single
+from timeline.problems import Problem, suggest
+from timeline.readers import DataPath, RawDocument
+from timeline.records import Event, Source
+
+__all__ = ["Header", "StructuredFile", "structure_document"]
+
+EVENT_FIELDS: Final = (
+    "id",
+    "title",
+    "date",
+    "start",
+    "end",
+    "description",
+    "location",
+    "tz",
+    "tags",
+    "sources",
+    "importance",
+)
+#: Written by the JSON export for readers; accepted and recomputed on input.
+DERIVED_FIELDS: Final = frozenset({"display", "earliest", "latest", "precision", "approximate", "uncertain"})
+SOURCE_FIELDS: Final = ("url", "title", "publisher", "published")
+HEADER_FIELDS: Final = ("title", "description", "as_of")
+TOP_FIELDS: Final = ("timeline", "events", *HEADER_FIELDS)
+
+_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@attrs.frozen
+class Header:
+    """The `timeline:` block of one file."""
+
+    title: str | None = None
+    description: str | None = None
+    as_of: dt.date | None = None
+
+
+@attrs.frozen
+class StructuredFile:
+    document: RawDocument
+    header: Header
+    events: tuple[Event, ...]
+    #: Where each event's mapping starts, by position in `events`, for later cross-file messages.
+    paths: tuple[DataPath, ...]
+    problems: tuple[Problem, ...]
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class _Structurer:
+    def __init__(self, document: RawDocument) -> None:
+        self.doc = document
+        self.problems: list[Problem] = []
+
+    def error(
+        self, message: str, path: DataPath, *, key: bool = False, event_id: str | None = None, field: str | None = None
+    ) -> None:
+        self.problems.append(self.doc.problem(message, path, key=key, event_id=event_id, field=field))
+
+    def text(
+        self, value: Any, path: DataPath, event_id: str | None, field: str, *, required: bool = False
+    ) -> str | None:
+        if value is None:
+            if required:
+                self.error("is required and missing", path, event_id=event_id, field=field)
+            return None
+        if isinstance(value, str):
+            stripped = value.strip()
+            if stripped:
+                return stripped
+            if required:
+                self.error("must not be empty", path, event_id=event_id, field=field)
+            return None
+        self.error(f"must be text (got {_type_name(value)}: {value!r})", path, event_id=event_id, field=field)
+        return None
+
+    def unknown_keys(
+        self,
+        mapping: dict[str, Any],
+        allowed: tuple[str, ...],
+        path: DataPath,
+        event_id: str | None,
+        what: str,
+        ignored: frozenset[str] = frozenset(),
+    ) -> None:
+        for key in mapping:
+            if key not in allowed and key not in ignored:
+                self.error(
+                    f"is not a field of {what}; known fields: {', '.join(allowed)}{suggest(str(key), allowed)}",
+                    (*path, key),
+                    key=True,
+                    event_id=event_id,
+                    field=str(key),
+                )
+
+
+def structure_document(document: RawDocument) -> StructuredFile:
+    """The header and events of one file, and every problem found in them."""
+    s = _Structurer(document)
+    data = document.data
+    header = Header()
+    events_data: Any = None
+    events_path: DataPath = ("events",)
+    if isinstance(data, list):
+        events_data, events_path = data, ()
+    elif isinstance(data, dict):
+        s.unknown_keys(data, TOP_FIELDS, (), None, "an event file")
+        header_data: dict[str, Any] = {k: data[k] for k in HEADER_FIELDS if k in data}
+        header_path: DataPath = ()
+        block = data.get("timeline")
+        if isinstance(block, dict):
+            s.unknown_keys(block, HEADER_FIELDS, ("timeline",), None, "the 'timeline' block")
+            header_data, header_path = {k: block[k] for k in HEADER_FIELDS if k in block}, ("timeline",)
+        elif block is not None:
+            s.error(
+                f"must be a mapping with title, description, as_of (got {_type_name(block)})",
+                ("timeline",),
+                field="timeline",
+            )
+        header = _header(s, header_data, header_path)
+        events_data = data.get("events")
+        if events_data is None:
+            s.error("is missing: an event file needs an 'events:' list", (), field="events")
+            events_data = []
+    elif data is None:
+        s.error("is empty; an event file holds 'timeline:' and 'events:'", ())
+        events_data = []
+    else:
+        s.error(f"must hold a mapping with 'events:' (got {_type_name(data)})", ())
+        events_data = []
+    if not isinstance(events_data, list):
+        s.error(f"must be a list of events (got {_type_name(events_data)})", events_path, field="events")
+        events_data = []
+    events: list[Event] = []
+    paths: list[DataPath] = []
+    for index, raw in enumerate(events_data):
+        path = (*events_path, index)
+        event = _event(s, raw, path)
+        if event is not None:
+            events.append(event)
+            paths.append(path)
+    return StructuredFile(document, header, tuple(events), tuple(paths), tuple(s.problems))
+
+
+def _header(s: _Structurer, data: dict[str, Any], path: DataPath) -> Header:
+    title = s.text(data.get("title"), (*path, "title"), None, "title")
+    description = s.text(data.get("description"), (*path, "description"), None, "description")
+    as_of = None
+    raw = data.get("as_of")
+    if raw is not None:
+        as_of = _as_of(s, raw, (*path, "as_of"))
+    return Header(title, description, as_of)
+
+
+def _as_of(s: _Structurer, raw: Any, path: DataPath) -> dt.date | None:
+    try:
+        date = parse_single(str(raw)) if isinstance(raw, str | int) else None
+    except DateError as error:
+        s.error(str(error), path, field="as_of")
+        return None
+    if date is None or date.precision < date.precision.DAY:
+        s.error(f"must be a day such as 2025-07-15 (got {raw!r})", path, field="as_of")
+        return None
+    return dt.date(date.year, date.month or 1, date.day or 1)
+
+
+def _event(s: _Structurer, raw: Any, path: DataPath) -> Event | None:
+    if not isinstance(raw, dict):
+        s.error(f"each event must be a mapping with id, title and date (got {_type_name(raw)})", path)
+        return None
+    event_id = raw.get("id")
+    label = event_id if isinstance(event_id, str) and event_id else None
+    before = len(s.problems)
+    s.unknown_keys(raw, EVENT_FIELDS, path, label, "an event", DERIVED_FIELDS)
+
+    if event_id is None:
+        s.error(
+            "is required and missing; give each event a short unique id such as 'kursk-incursion'", path, field="id"
+        )
+    elif not isinstance(event_id, str) or not _ID.match(event_id):
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(event_id)).strip("-._").lower() or "event-1"
+        s.error(
+            f"must be a slug of letters, digits, '-', '_' or '.' (got {event_id!r}); try {slug!r}",
+            (*path, "id"),
+            field="id",
+        )
+        label = str(event_id)
+    if "title" in raw:
+        title = s.text(raw["title"], (*path, "title"), label, "title", required=True)
+    else:
+        title = None
+        s.error("is required and missing", path, event_id=label, field="title")
+    description = s.text(raw.get("description"), (*path, "description"), label, "description")
+    location = s.text(raw.get("location"), (*path, "location"), label, "location")
+    tz = _tz(s, raw.get("tz"), (*path, "tz"), label)
+    date = _date(s, raw, path, label, tz)
+    tags = _tags(s, raw.get("tags"), (*path, "tags"), label)
+    sources = _sources(s, raw.get("sources"), (*path, "sources"), label)
+    importance = _importance(s, raw.get("importance"), (*path, "importance"), label)
+    if len(s.problems) > before or title is None or date is None or not isinstance(event_id, str):
+        return None
+    return Event(
+        id=event_id,
+        title=title,
+        date=date,
+        description=description,
+        location=location,
+        tz=tz,
+        tags=tags,
+        sources=sources,
+        importance=importance,
+    )
+
+
+def _tz(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> str | None:
+    name = s.text(raw, path, label, "tz")
+    if name is None:
+        return None
+    from timeline.zones import is_zone, zone_suggestion
+
+    if not is_zone(name):
+        s.error(
+            f"is not a known IANA time zone (got {name!r}){zone_suggestion(name)}", path, event_id=label, field="tz"
+        )
+        return None
+    return name
+
+
+def _date_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # JSON `"date": 2019`
+    return None
+
+
+def _date(s: _Structurer, raw: dict[str, Any], path: DataPath, label: str | None, tz: str | None) -> EventDate | None:
+    has_date, has_start, has_end = "date" in raw, "start" in raw, "end" in raw
+    if has_date and (has_start or has_end):
+        s.error(
+            "give either 'date' or 'start'/'end', not both", (*path, "date"), key=True, event_id=label, field="date"
+        )
+        return None
+    if has_date:
+        date: EventDate | None = _parse(s, raw["date"], (*path, "date"), label, "date", tz, single=False)
+        return date
+    if has_start and has_end:
+        start = _end(s, raw["start"], (*path, "start"), label, "start", tz)
+        end = _end(s, raw["end"], (*path, "end"), label, "end", tz)
+        if start is None or end is None:
+            return None
+        if isinstance(start, Bound) and isinstance(end, Bound):
+            s.error("an event needs at least one dated end", (*path, "start"), event_id=label, field="start")
+            return None
+        if (
+            isinstance(start, FuzzyDate)
+            and isinstance(end, FuzzyDate)
+            and bound_key(end.latest, latest=True) < bound_key(start.earliest)
+        ):
+            s.error(
+                f"ends before it starts: {end.canonical()} is before {start.canonical()}",
+                (*path, "end"),
+                event_id=label,
+                field="end",
+            )
+            return None
+        return Interval(start, end)
+    if has_start:
+        s.error(
+            "needs an 'end' too (use '..' for ongoing), or use 'date' for a single date",
+            (*path, "start"),
+            key=True,
+            event_id=label,
+            field="start",
+        )
+    elif has_end:
+        s.error("needs a 'start' too", (*path, "end"), key=True, event_id=label, field="end")
+    else:
+        s.error(
+            "is required and missing; e.g. date: 2024-06, date: late 1970s, date: 2024-10/..",
+            path,
+            event_id=label,
+            field="date",
+        )
+    return None
+
+
+def _parse(
+    s: _Structurer, value: Any, path: DataPath, label: str | None, field: str, tz: str | None, *, single: bool
+) -> Any:
+    text = _date_text(value)
+    if text is None:
+        s.error(
+            f"must be a date text such as 2024-06 or 'late 1970s' (got {_type_name(value)})",
+            path,
+            event_id=label,
+            field=field,
+        )
+        return None
+    try:
+        return parse_single(text, tz=tz) if single else parse_date(text, tz=tz)
+    except DateError as error:
+        s.error(str(error), path, event_id=label, field=field)
+        return None
+
+
+def _end(
+    s: _Structurer, value: Any, path: DataPath, label: str | None, field: str, tz: str | None
+) -> FuzzyDate | Bound | None:
+    if value == "..":
+        return Bound.OPEN
+    if value is None or value == "":
+        return Bound.UNKNOWN
+    result: FuzzyDate | None = _parse(s, value, path, label, field, tz, single=True)
+    return result
+
+
+def _tags(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        s.error(f"must be a list of tags (got {_type_name(raw)})", path, event_id=label, field="tags")
+        return ()
+    tags: list[str] = []
+    for index, tag in enumerate(raw):
+        text = s.text(tag, (*path, index), label, "tags", required=True)
+        if text is not None and text not in tags:
+            tags.append(text)
+    return tuple(tags)
+
+
+def _sources(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str | dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        s.error(f"must be a list of sources (got {_type_name(raw)})", path, event_id=label, field="sources")
+        return ()
+    sources: list[Source] = []
+    for index, item in enumerate(raw):
+        item_path = (*path, index)
+        if isinstance(item, str):
+            sources.append(Source(url=_url(s, item, item_path, label)))
+            continue
+        if not isinstance(item, dict):
+            s.error(
+                f"each source must be a URL or a mapping with url, title, publisher, published "
+                f"(got {_type_name(item)})",
+                item_path,
+                event_id=label,
+                field="sources",
+            )
+            continue
+        problems_before = len(s.problems)
+        s.unknown_keys(item, SOURCE_FIELDS, item_path, label, "a source")
+        published = None
+        if item.get("published") is not None:
+            published = _parse(s, item["published"], (*item_path, "published"), label, "published", None, single=True)
+        source = Source(
+            url=_url(s, item.get("url"), (*item_path, "url"), label),
+            title=s.text(item.get("title"), (*item_path, "title"), label, "title"),
+            publisher=s.text(item.get("publisher"), (*item_path, "publisher"), label, "publisher"),
+            published=published,
+        )
+        if source == Source() and len(s.problems) == problems_before:
+            s.error("is empty; give at least a url or a title", item_path, event_id=label, field="sources")
+            continue
+        sources.append(source)
+    return tuple(sources)
+
+
+_URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+
+
+def _url(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> str | None:
+    url = s.text(raw, path, label, "url")
+    if url is not None and not _URL.match(url):
+        s.error(f"must be a URL such as https://example.org/article (got {url!r})", path, event_id=label, field="url")
+        return None
+    return url
+
+
+def _importance(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw) if not isinstance(raw, bool | list | dict) else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        s.error(
+            f"must be a number, higher for more important events (got {raw!r})",
+            path,
+            event_id=label,
+            field="importance",
+        )
+        return None
+    return value
