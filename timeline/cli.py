@@ -330,6 +330,87 @@ def export(
     click.echo(f"wrote {output} ({fmt.name}, {count} event{'s' if count != 1 else ''})", err=True)
 
 
+@main.command("import", context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="OUT",
+    help="Event file to write (.yaml, or .json/.csv for those formats).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    metavar="FORMAT",
+    help="ics, timelinejs, timelinejs-csv or events (default: from SOURCE's suffix and contents).",
+)
+@click.option("--from-timelinejs", is_flag=True, help="SOURCE is a CSV of TimelineJS's Google Sheets template.")
+@click.option("--from", "date_from", metavar="DAY", help="Expand recurring events from this day.")
+@click.option("--to", "date_to", metavar="DAY", help="Expand recurring events up to this day.")
+@click.option("--title", help="Title for the imported timeline.")
+@_error_boundary
+def import_(
+    source: Path,
+    output: Path,
+    format_name: str | None,
+    from_timelinejs: bool,
+    date_from: str | None,
+    date_to: str | None,
+    title: str | None,
+) -> None:
+    """Turn a calendar, a TimelineJS file or sheet, or another event file into an event file.
+
+    Dates keep their precision: a year-only TimelineJS row stays a year, an iCalendar
+    file exported by timeline restores "late 1970s" exactly.
+
+    \b
+    Example:
+      timeline import calendar.ics -o events/calendar.yaml
+      timeline import meetings.ics -o events/meetings.yaml --from 2025-01-01 --to 2025-12-31
+      timeline import timeline.json -o events/from-tljs.yaml
+      timeline import sheet.csv --from-timelinejs -o events/sheet.yaml
+    """
+    from timeline.formats import UnknownFormat, format_for_path
+    from timeline.formats.event_yaml import dump_event_file
+    from timeline.importing import ImportOptions, UnknownImportFormat, importer_for
+    from timeline.writing import write_atomic
+
+    if from_timelinejs:
+        format_name = "timelinejs-csv"
+    try:
+        name, importer = importer_for(str(source), format_name)
+        out_format = format_for_path(str(output))
+    except (UnknownImportFormat, UnknownFormat) as error:
+        raise click.BadParameter(str(error), param_hint="--format") from None
+    start, end = _as_day(date_from, "--from"), _as_day(date_to, "--to")
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise TimelineCommandError(f"cannot read {source}: {error.strerror or error}") from None
+    timeline = importer(data, str(source), ImportOptions(date_from=start, date_to=end, title=title))
+    if out_format.name == "yaml":
+        payload = dump_event_file(timeline, f"Imported from {source.name} ({name}) by timeline {__version__}.")
+    else:
+        from timeline.formats import ExportOptions
+
+        payload = out_format.exporter()(timeline, ExportOptions(generated_at=generated_at(timeline.as_of))).data
+    write_atomic(output, payload)
+    count = len(timeline)
+    click.echo(f"wrote {output} ({count} event{'s' if count != 1 else ''} from {source.name})", err=True)
+
+
+def _as_day(value: str | None, option: str) -> dt.date | None:
+    date = _parse_bound(value, option)
+    if date is None:
+        return None
+    earliest = date.earliest
+    return earliest.date() if isinstance(earliest, dt.datetime) else earliest
+
+
 def run() -> None:
     """Entry point that keeps Ctrl-C quiet."""
     try:

@@ -9,12 +9,12 @@ from pathlib import Path
 import attrs
 
 from timeline.problems import InvalidInput, Problem, Severity
-from timeline.readers import READERS, read_document
+from timeline.readers import READERS, RawDocument, read_document
 from timeline.records import Timeline
-from timeline.structure import StructuredFile, structure_document
+from timeline.structure import structure_document
 from timeline.validate import check_files
 
-__all__ = ["Loaded", "event_files", "load", "load_timeline"]
+__all__ = ["Loaded", "event_files", "load", "load_documents", "load_timeline"]
 
 
 @attrs.frozen
@@ -54,19 +54,15 @@ def event_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str
     return found
 
 
-def _structure_all(files: Sequence[tuple[Path, str]]) -> tuple[list[StructuredFile], list[Problem]]:
-    structured: list[StructuredFile] = []
+def _read_all(files: Sequence[tuple[Path, str]]) -> tuple[list[RawDocument], list[Problem]]:
+    documents: list[RawDocument] = []
     problems: list[Problem] = []
     for path, display in files:
         try:
-            document = read_document(path, display)
+            documents.append(read_document(path, display))
         except InvalidInput as error:
             problems.extend(error.problems)
-            continue
-        result = structure_document(document)
-        structured.append(result)
-        problems.extend(result.problems)
-    return structured, problems
+    return documents, problems
 
 
 def load(*paths: str | os.PathLike[str], strict: bool = False) -> Loaded:
@@ -76,21 +72,35 @@ def load(*paths: str | os.PathLike[str], strict: bool = False) -> Loaded:
     title and date) are errors too.
     """
     files = event_files(paths)
-    structured, problems = _structure_all(files)
-    problems.extend(check_files(structured))
+    documents, problems = _read_all(files)
+    return load_documents(documents, strict=strict, default_title=_title_from(paths), problems=problems)
+
+
+def load_documents(
+    documents: Sequence[RawDocument],
+    *,
+    strict: bool = False,
+    default_title: str = "Timeline",
+    problems: Sequence[Problem] = (),
+) -> Loaded:
+    """One timeline from documents already read; `problems` are those found reading them."""
+    found = list(problems)
+    structured = [structure_document(document) for document in documents]
+    for result in structured:
+        found.extend(result.problems)
+    found.extend(check_files(structured))
     if strict:
-        problems = [attrs.evolve(p, severity=Severity.ERROR) for p in problems]
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise InvalidInput(problems)
+        found = [attrs.evolve(p, severity=Severity.ERROR) for p in found]
+    if any(p.severity is Severity.ERROR for p in found):
+        raise InvalidInput(found)
     headers = [f.header for f in structured]
-    title = next((h.title for h in headers if h.title), None) or _title_from(paths)
     timeline = Timeline(
-        title=title,
+        title=next((h.title for h in headers if h.title), None) or default_title,
         description=next((h.description for h in headers if h.description), None),
         as_of=max((h.as_of for h in headers if h.as_of), default=None),
         events=[event for f in structured for event in f.events],
     )
-    return Loaded(timeline, tuple(problems), tuple(display for _, display in files))
+    return Loaded(timeline, tuple(found), tuple(d.file for d in documents))
 
 
 def load_timeline(*paths: str | os.PathLike[str]) -> Timeline:

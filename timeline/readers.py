@@ -68,9 +68,8 @@ class RawDocument:
         )
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text, refusing what is not UTF-8 with the line where the bad byte is."""
-    data = path.read_bytes()
+def decode_text(data: bytes, display: str) -> str:
+    """The text of a file's bytes, refusing what is not UTF-8 with the line where the bad byte is."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -376,7 +375,7 @@ def read_document(path: Path, display: str | None = None) -> RawDocument:
         known = ", ".join(sorted(READERS))
         raise InvalidInput([Problem(f"has an unknown suffix; event files end in {known}", file=display)])
     try:
-        text = read_text(path, display)
+        data = path.read_bytes()
     except OSError as error:
         raise InvalidInput([Problem(f"cannot be read: {error.strerror or error}", file=display)]) from None
-    return reader(text, display)
+    return reader(decode_text(data, display), display)

@@ -94,6 +94,7 @@ FORMATS: Final[dict[str, Format]] = {
         Format("md", (".md", ".markdown"), "timeline.formats.markdown:export_markdown", "Markdown for reports"),
         Format("csv", (".csv",), "timeline.formats.spreadsheet:export_csv", "spreadsheet rows (also an input)"),
         Format("timelinejs", (), "timeline.formats.timelinejs:export_timelinejs", "TimelineJS3 JSON"),
+        Format("yaml", (".yaml", ".yml"), "timeline.formats.event_yaml:export_yaml", "an event file (also an input)"),
     )
 }
 
