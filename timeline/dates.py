@@ -514,7 +514,8 @@ def _normalise_offset(offset: str | None) -> str | None:
 
 
 def _make(precision: Precision, year: int, **fields: object) -> FuzzyDate:
-    if not MIN_YEAR <= year <= MAX_YEAR and precision is not Precision.CENTURY:
+    # 00XX and 000X start at year 0, which does not exist; their bounds start at year 1.
+    if not MIN_YEAR <= year <= MAX_YEAR and precision not in (Precision.CENTURY, Precision.DECADE):
         raise DateError(f"year {year} is out of range; years run from {MIN_YEAR} to {MAX_YEAR} (got {{text}})")
     try:
         return FuzzyDate(precision, year, **fields)  # type: ignore[arg-type]

@@ -134,11 +134,11 @@ class _YamlBuilder:
             return seen
         if depth > MAX_DEPTH:
             raise _YamlError(f"nests deeper than {MAX_DEPTH} levels", node)
-        if node.tag not in _YAML_STANDARD_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
-            raise _YamlError(f"YAML tag {node.tag!r} is not allowed in event files; remove it", node)
+        if node.tag not in _YAML_STANDARD_TAGS:
+            raise _YamlError(f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not allowed in event files; remove it", node)
         result: tuple[Any, int]
         if isinstance(node, yaml.ScalarNode):
-            value = None if node.style is None and node.value in _YAML_NULLS else node.value
+            value = None if not node.style and node.value in _YAML_NULLS else node.value
             result = (value, 1)
         elif isinstance(node, yaml.SequenceNode):
             items, size = [], 1
@@ -161,7 +161,7 @@ class _YamlBuilder:
                 raise _YamlError("a key must be a plain name, not a list or mapping", key_node)
             value, child_size = self.build(value_node, depth + 1)
             size += child_size
-            if key_node.value == "<<" and key_node.style is None:  # merge key: explicit keys win
+            if key_node.value == "<<" and not key_node.style:  # merge key: explicit keys win
                 for source in value if isinstance(value, list) else [value]:
                     if not isinstance(source, dict):
                         raise _YamlError("'<<' must merge a mapping", value_node)

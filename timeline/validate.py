@@ -38,7 +38,7 @@ def check_files(files: Sequence[StructuredFile]) -> Iterator[Problem]:
             first_seen[event.id] = here
             if not event.sources:
                 yield doc.problem(
-                    "has no sources; add where this is documented (sources: [{url: ..., title: ...}])",
+                    "none given; add where this is documented (sources: [{url: ..., title: ...}])",
                     path,
                     event_id=event.id,
                     field="sources",
