@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from timeline.cli import main
 from tests.conftest import EVENTS, EXAMPLE
+from timeline.cli import main
 
 MALFORMED = Path(__file__).parent / "malformed"
 

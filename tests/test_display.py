@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
+from tests.strategies import event_dates
 from timeline.dates import parse_date
 from timeline.display import available_locales, display, precision_phrase
-from tests.strategies import event_dates
 
 
 class TestDisplay:

@@ -7,9 +7,9 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.strategies import events, timelines
 from timeline.dates import parse_date
 from timeline.records import Event, Timeline, sort_key
-from tests.strategies import events, timelines
 
 
 def event(event_id: str, date: str, tags: tuple[str, ...] = ()) -> Event:
