@@ -7,11 +7,12 @@ the formats that need them, so `timeline validate` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -409,6 +410,134 @@ def _as_day(value: str | None, option: str) -> dt.date | None:
         return None
     earliest = date.earliest
     return earliest.date() if isinstance(earliest, dt.datetime) else earliest
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from timeline.formats import FORMATS
+
+    names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        from timeline.problems import suggest
+
+        hint = suggest(unknown[0], FORMATS) if unknown else ""
+        raise click.BadParameter(
+            f"unknown format {', '.join(map(repr, unknown)) or '(none)'}; choose from {', '.join(FORMATS)}{hint}",
+            param_hint="--formats",
+        )
+    return names
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument(
+    "events_dir", default="events", type=click.Path(path_type=Path, file_okay=False), metavar="[EVENTS_DIR]"
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="exports",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the exports to.",
+)
+@click.option(
+    "--formats",
+    default="ics,svg,png,md,json",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated formats to write for each event file.",
+)
+@output_options
+@strict_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--watch", is_flag=True, help="Keep running and rebuild when an event file changes.")
+@_error_boundary
+def build(events_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool, watch: bool, **kwargs: Any) -> None:
+    """Build every event file in EVENTS_DIR into EXPORTS_DIR, in every format.
+
+    For events/NAME.yaml it writes exports/NAME.ics, .svg, .png, .md (showing the SVG)
+    and .json. Everything is validated first: if any file is invalid, nothing is written.
+    Unchanged outputs are left untouched. SOURCE_DATE_EPOCH or the timeline's as_of
+    makes the build reproducible.
+
+    \b
+    Example:
+      timeline build
+      timeline build events/ -o exports/ --formats ics,md --locale fr
+      timeline build --watch
+    """
+    names = _formats(formats)
+    options = export_options_from(kwargs)
+    if watch:
+        _watch(events_dir, lambda: _build_once(events_dir, out_dir, names, options, strict, quiet))
+    else:
+        _build_once(events_dir, out_dir, names, options, strict, quiet)
+
+
+def _build_once(
+    events_dir: Path, out_dir: Path, names: tuple[str, ...], options: Any, strict: bool, quiet: bool
+) -> None:
+    from timeline import build as building
+
+    timelines = building.load_each(events_dir, strict=strict)
+
+    def stamp(timeline: Any) -> Any:
+        return attrs.evolve(options, generated_at=generated_at(options.as_of or timeline.as_of))
+
+    total = len(timelines) * len(names)
+    with _progress(total, enabled=not quiet and sys.stderr.isatty()) as advance:
+        outputs = building.plan(timelines, out_dir, names, options, stamp=stamp, progress=advance)
+    skipped = [(o, s) for o in outputs for s in o.skipped]
+    for output, item in skipped:
+        click.echo(f"warning: {output.path}: event {item.event_id!r} was left out: {item.reason}", err=True)
+    if skipped and strict:
+        raise TimelineCommandError(f"{len(skipped)} event(s) could not be represented (--strict); nothing written")
+    written = building.write_outputs(outputs)
+    if not quiet:
+        for output in written:
+            click.echo(f"wrote {output.path} ({output.events} event{'s' if output.events != 1 else ''})")
+        unchanged = len(outputs) - len(written)
+        if unchanged:
+            click.echo(f"{unchanged} file{'s' if unchanged != 1 else ''} already up to date")
+
+
+@contextlib.contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr for interactive builds; a no-op otherwise."""
+    if not enabled or total < 2:
+        yield lambda _name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("building", total=total)
+        yield lambda name: bar.update(task, advance=1, description=name)
+
+
+def _watch(events_dir: Path, rebuild: Callable[[], None]) -> None:
+    """Rebuild whenever a file in `events_dir` changes; polling keeps this free of extra dependencies."""
+    import time
+
+    def snapshot() -> dict[str, float]:
+        return {str(p): p.stat().st_mtime_ns for p in events_dir.iterdir() if p.is_file()}
+
+    seen: dict[str, float] = {}
+    click.echo(f"watching {events_dir} (Ctrl-C to stop)", err=True)
+    while True:
+        current = snapshot()
+        if current != seen:
+            seen = current
+            try:
+                rebuild()
+            except InvalidInput as error:
+                report_problems(error.problems)
+                click.echo(f"Error: {error}; nothing written, waiting for a fix", err=True)
+            except click.ClickException as error:
+                error.show()
+        time.sleep(0.5)
 
 
 def run() -> None:

@@ -135,7 +135,11 @@ class _YamlBuilder:
         if depth > MAX_DEPTH:
             raise _YamlError(f"nests deeper than {MAX_DEPTH} levels", node)
         if node.tag not in _YAML_STANDARD_TAGS:
-            raise _YamlError(f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not allowed in event files; remove it", node)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _YamlError(
+                f"YAML tag {tag!r} is not allowed in event files; remove it",
+                node,
+            )
         result: tuple[Any, int]
         if isinstance(node, yaml.ScalarNode):
             value = None if not node.style and node.value in _YAML_NULLS else node.value
