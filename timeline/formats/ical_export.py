@@ -151,6 +151,9 @@ def _span(date: EventDate, context: _Context) -> tuple[Value, Value | None]:
     elif context.as_of is None:
         raise _Unrepresentable("it is ongoing and there is no as_of day to end it at (set as_of or give --as-of)")
     else:
+        first = start.earliest.date() if isinstance(start.earliest, dt.datetime) else start.earliest
+        if context.as_of < first:
+            raise _Unrepresentable(f"it starts after the as_of day {context.as_of} it would end at")
         high = context.as_of + _DAY
     if type(low) is dt.date and type(high) is not dt.date:
         assert isinstance(end, FuzzyDate)
@@ -158,8 +161,6 @@ def _span(date: EventDate, context: _Context) -> tuple[Value, Value | None]:
     elif type(high) is dt.date and type(low) is not dt.date:
         high = _midnight(high, start)
     if _order(high) <= _order(low):
-        if type(high) is dt.date:
-            raise _Unrepresentable(f"it starts after the as_of day {context.as_of} it would end at")
         return low, None
     return low, high
 
@@ -174,8 +175,6 @@ def _phrase(date: EventDate) -> str:
     for label, end in (("start", date.start), ("end", date.end)):
         if isinstance(end, FuzzyDate):
             parts.append(f"{label} {precision_phrase(end)}")
-    if date.end is Bound.OPEN:
-        parts.append("ongoing")
     return ", ".join(parts)
 
 
@@ -313,16 +312,16 @@ def export_ics(timeline: Timeline, options: ExportOptions) -> Exported:
 
 
 def _icalendar_value(value: Value) -> Any:
-    from icalendar import vCategory, vUri
+    from icalendar import vUri
 
-    from timeline.formats.ical_fixes import EscapedText, zoned
+    from timeline.formats.ical_fixes import EscapedText, categories, zoned
 
     if isinstance(value, Uri):
         return vUri(str(value))
     if isinstance(value, str):
         return EscapedText(value)
     if isinstance(value, Categories):
-        return vCategory([EscapedText(item) for item in value.items])
+        return categories(value.items)
     if isinstance(value, Zoned):
         return zoned(value.local, value.tzid)
     return value

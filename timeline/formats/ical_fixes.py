@@ -2,7 +2,8 @@
 
 1. TEXT escaping: `vText` first turns a literal backslash-N in the text into a line break
    (`_escape_char` does `replace(r"\\N", "\\n")`), so "C:\\New" comes back as "C:" + newline
-   + "ew". `EscapedText` escapes per RFC 5545 3.3.11 and nothing more.
+   + "ew". `EscapedText` escapes per RFC 5545 3.3.11 and nothing more; `categories` puts
+   it inside CATEGORIES too (vCategory wraps each item in a vText of its own).
 2. Zone names: for a zoned datetime icalendar picks a TZID from a table of "equivalent"
    zones and writes `Z` when UTC is among them, so 1900-01-01 10:00 in Africa/Abidjan (then
    UTC-0:16) is written 10:00Z. `zoned` names the event's zone itself.
@@ -21,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from icalendar import Timezone, vDatetime, vText
+from icalendar import Timezone, vCategory, vDatetime, vText
 
 from timeline.formats.ical_lines import escape_text
 
-__all__ = ["EscapedText", "split_rdates", "zoned"]
+__all__ = ["EscapedText", "categories", "split_rdates", "zoned"]
 
 
 class EscapedText(vText):
@@ -33,6 +34,13 @@ class EscapedText(vText):
 
     def to_ical(self) -> bytes:
         return escape_text(str(self)).encode("utf-8")
+
+
+def categories(items: tuple[str, ...]) -> vCategory:
+    """A CATEGORIES value whose items are escaped as `EscapedText` (see 1.)."""
+    value = vCategory(list(items))
+    value.cats = [EscapedText(item) for item in items]
+    return value
 
 
 def zoned(local: dt.datetime, tzid: str) -> Any:
@@ -48,7 +56,8 @@ def split_rdates(timezone: Timezone) -> Timezone:
         rdates = observance.pop("RDATE", None)
         if rdates is None:
             continue
-        observance.add("RDATE", observance["DTSTART"].dt)
+        start: Any = observance["DTSTART"]
+        observance.add("RDATE", start.dt)
         for rdate in rdates if isinstance(rdates, list) else [rdates]:
             for period in rdate.dts:
                 observance.add("RDATE", period.dt)
