@@ -130,8 +130,8 @@ rich_text = (
     .map(str.strip)
     .filter(bool)
 )
-#: Timed values stay within years where zone transitions are quick to compute.
-timed_years = st.integers(min_value=1850, max_value=2150)
+#: Timed values stay within 1800-2100, the years every exported VTIMEZONE covers (wider ranges are tested apart).
+timed_years = st.integers(min_value=1800, max_value=2100)
 
 
 @st.composite
@@ -227,3 +227,14 @@ def rich_timelines(draw: st.DrawFn, max_events: int = 6) -> Timeline:
         events=[draw(rich_events(event_id)) for event_id in ids],
         as_of=draw(st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))),
     )
+
+
+# --- Text a spreadsheet would run as a formula, or a CSV writer must quote (CSV) ---
+
+#: Starts a spreadsheet reads as a formula (OWASP: = + - @ tab CR), apostrophes, quotes and delimiters.
+_hostile_heads = st.sampled_from(["=", "+", "-", "@", "'", "''", "=HYPERLINK(", "-1+", "@SUM(", '"', ";", ",", "\t"])
+_hostile_bodies = st.text(st.sampled_from(["a", "1", " ", "\n", "\r", '"', "'", ",", ";", "\t", "=", "é"]))
+#: Text that starts like a formula or with apostrophes, holds delimiters, quotes and line breaks; stripped, non-empty.
+hostile_text = (
+    st.builds(str.__add__, _hostile_heads, _hostile_bodies | rich_text).map(str.strip).filter(bool) | rich_text
+)

@@ -70,7 +70,11 @@ def read_icalendar(data: bytes) -> list[Seen]:
 def read_vobject(data: bytes) -> list[Seen]:
     """vobject's view (the parser Radicale uses), with zones built from our VTIMEZONEs."""
     import vobject
+    import vobject.icalendar
 
+    # vobject keeps the first VTIMEZONE it meets for a TZID for the rest of the process
+    # (vobject.icalendar.__tzidMap); a calendar app reading this file alone has no such memory.
+    vars(vobject.icalendar)["__tzidMap"].clear()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # vobject calls dateutil APIs that warn
         calendar = vobject.readOne(data.decode("utf-8"))
@@ -111,8 +115,10 @@ class IcalJs:
 
     def close(self) -> None:
         assert self.process.stdin is not None
+        assert self.process.stdout is not None
         self.process.stdin.close()
         self.process.wait(timeout=10)
+        self.process.stdout.close()
 
 
 def _free_port() -> int:
@@ -140,6 +146,7 @@ class Radicale:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="timeline-radicale-"))
         self.port = _free_port()
+        self.log = (self.folder / "radicale.log").open("wb")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -155,14 +162,14 @@ class Radicale:
                 "error",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         self.base = f"http://127.0.0.1:{self.port}"
         self.auth = "Basic " + base64.b64encode(b"timeline:test").decode()
         self.collections = 0
         deadline = time.monotonic() + 30
         while True:
-            assert self.process.poll() is None, self.process.stderr.read() if self.process.stderr else "radicale exited"
+            assert self.process.poll() is None, (self.folder / "radicale.log").read_text(errors="replace")
             with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 break
@@ -211,12 +218,15 @@ class Radicale:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def split_events(data: bytes) -> Iterator[tuple[str, bytes]]:
     """Each VEVENT as its own calendar object (header and VTIMEZONEs kept), as CalDAV stores them."""
     text = data.decode("utf-8")
+    if "BEGIN:VEVENT\r\n" not in text:
+        return
     head, _, rest = text.partition("BEGIN:VEVENT\r\n")
     body = "BEGIN:VEVENT\r\n" + rest.removesuffix("END:VCALENDAR\r\n")
     for chunk in body.split("BEGIN:VEVENT\r\n")[1:]:

@@ -49,6 +49,8 @@ Property: TypeAlias = tuple[str, Value]
 
 _DAY: Final = dt.timedelta(days=1)
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ZONE_FIRST_YEAR: Final = 1800
+_ZONE_LAST_YEAR: Final = 2100
 
 
 @attrs.frozen
@@ -263,13 +265,21 @@ class _Plan:
 
 
 def _zone_ranges(events: Iterable[list[Property]]) -> list[tuple[str, int, int]]:
+    """Each zone used, with the years its VTIMEZONE covers: 1800-2100, or wider when an event needs it.
+
+    A fixed range makes every file's VTIMEZONE for a zone the same: vobject (and so Radicale)
+    keeps the first definition of a TZID it meets for the life of the process, so a narrower
+    one from an earlier file would decide how a later file's earlier events are read.
+    """
     years: dict[str, tuple[int, int]] = {}
     for props in events:
         for _, value in props:
             if isinstance(value, Zoned):
                 low, high = years.get(value.tzid, (value.local.year, value.local.year))
                 years[value.tzid] = (min(low, value.local.year), max(high, value.local.year))
-    return [(tzid, low, high) for tzid, (low, high) in sorted(years.items())]
+    return [
+        (tzid, min(low, _ZONE_FIRST_YEAR), max(high, _ZONE_LAST_YEAR)) for tzid, (low, high) in sorted(years.items())
+    ]
 
 
 def _plan(timeline: Timeline, options: ExportOptions) -> _Plan:
