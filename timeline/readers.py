@@ -369,6 +369,7 @@ Reader: TypeAlias = Callable[[str, str], RawDocument]
 
 #: Readers by file suffix; other modules (CSV) add theirs here.
 READERS: dict[str, Reader] = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json}
+READERS[".csv"] = lambda t, d: __import__("timeline.formats.spreadsheet", fromlist=["_"]).read_csv(t, d)  # lazy
 
 
 def read_document(path: Path, display: str | None = None) -> RawDocument:
