@@ -165,6 +165,24 @@ def _expand(
 # --- dates -------------------------------------------------------------------
 
 
+def _iana(tzid: str | None) -> str | None:
+    """The IANA zone a TZID names: itself, a Windows name's zone, or a vendor path's tail (/mozilla.org/.../Zone)."""
+    if not tzid:
+        return None
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    candidates = [tzid, WINDOWS_TO_OLSON.get(tzid.strip()), *("/".join(tzid.split("/")[i:]) for i in range(1, 4))]
+    return next((name for name in candidates if name and "/" in name and is_zone(name)), None)
+
+
+def _zoned(value: dt.datetime, tzid: str | None) -> dt.datetime:
+    """The instant in the IANA zone its TZID names, when icalendar built a zone from the file's VTIMEZONE instead."""
+    name = _iana(tzid)
+    if name is None or value.tzinfo is None or getattr(value.tzinfo, "key", None) == name:
+        return value
+    return value.astimezone(ZoneInfo(name))
+
+
 def _zone_of(value: dt.datetime) -> tuple[str | None, str | None]:
     """(offset, IANA zone) for an aware datetime; (None, None) for floating time."""
     tzinfo = value.tzinfo
@@ -221,6 +239,10 @@ def _date(component: Any) -> tuple[EventDate, str | None]:
     """The event's date from DTSTART/DTEND/DURATION, and its IANA zone; raises ValueError."""
     start = component["DTSTART"].dt
     end = _end(component, start)
+    if isinstance(start, dt.datetime):
+        start = _zoned(start, component["DTSTART"].params.get("TZID"))
+    if isinstance(end, dt.datetime) and "DTEND" in component:
+        end = _zoned(end, component["DTEND"].params.get("TZID"))
     if not isinstance(start, dt.datetime):
         last = end - _DAY if end is not None else start
         if isinstance(last, dt.datetime):
