@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from typing import Final, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -369,6 +370,12 @@ def parse_date(text: str, *, tz: str | None = None) -> EventDate:
     """
     if not isinstance(text, str):
         raise DateError(f"must be a date text, {_EXPECTED}")
+    return _parse_date_cached(text, tz)
+
+
+@functools.lru_cache(maxsize=16384)
+def _parse_date_cached(text: str, tz: str | None) -> EventDate:
+    # Dates repeat a lot in real files ("2024", "2025-06"); the values are immutable, so share them.
     stripped = text.strip()
     if not stripped:
         raise DateError(f"is empty; expected {_EXPECTED}")
@@ -420,7 +427,8 @@ def parse_single(text: str, *, tz: str | None = None, whole: str | None = None) 
         date = _parse_body(body, part, tz)
     except DateError as error:
         raise DateError(str(error).replace("{text}", repr(whole or original))) from None
-    date = attrs.evolve(date, approximate=approximate, uncertain=uncertain)
+    if approximate or uncertain:
+        date = attrs.evolve(date, approximate=approximate, uncertain=uncertain)
     object.__setattr__(date, "text", original)
     return date
 

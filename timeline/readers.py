@@ -278,13 +278,74 @@ def read_json(text: str, display: str) -> RawDocument:
     except RecursionError:
         raise InvalidInput([Problem("is not valid JSON: nested too deeply", file=display)]) from None
 
-    def locate(path: DataPath, key: bool) -> tuple[int, int] | None:
-        for found, is_key, offset in _scan_json(text):
+    return RawDocument(display, data, _JsonLocator(text))
+
+
+class _JsonLocator:
+    """Finds values in JSON text: an index of the first two levels, built once, then a local scan.
+
+    Indexing every value of a 100,000-event file would cost hundreds of megabytes; the
+    first two levels (`events`, `events[i]`) are enough to start a scan of one event.
+    """
+
+    _TOKEN: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index: dict[tuple[DataPath, bool], int] | None = None
+
+    def __call__(self, path: DataPath, key: bool) -> tuple[int, int] | None:
+        if self.index is None:
+            self.index = self._build_index()
+        prefix = path[:2]
+        start = self.index.get((prefix, False))
+        if start is None:
+            return None
+        if len(path) <= 2:
+            offset = self.index.get((path, key))
+            return _line_col(self.text, offset) if offset is not None else None
+        for found, is_key, offset in _scan_json(self.text, start, prefix):
             if found == path and is_key == key:
-                return _line_col(text, offset)
+                return _line_col(self.text, offset)
         return None
 
-    return RawDocument(display, data, locate)
+    def _build_index(self) -> dict[tuple[DataPath, bool], int]:
+        index: dict[tuple[DataPath, bool], int] = {}
+        # Frames: [path, is_object, next_index, current_key, expecting_key]
+        stack: list[list[Any]] = []
+        for match in self._TOKEN.finditer(self.text):
+            token = match.group()
+            first = token[0]
+            if first == ",":
+                if stack and stack[-1][1]:
+                    stack[-1][4] = True
+                continue
+            if first == ":":
+                continue
+            if first in "}]":
+                stack.pop()
+                continue
+            if stack and stack[-1][1] and stack[-1][4]:
+                frame = stack[-1]
+                frame[3] = json.loads(token) if "\\" in token else token[1:-1]
+                frame[4] = False
+                if len(frame[0]) < 2:
+                    index[((*frame[0], frame[3]), True)] = match.start()
+                continue
+            if not stack:
+                path: DataPath = ()
+            elif stack[-1][1]:
+                path = (*stack[-1][0], stack[-1][3])
+            else:
+                path = (*stack[-1][0], stack[-1][2])
+                stack[-1][2] += 1
+            if len(path) <= 2:
+                index[(path, False)] = match.start()
+            if first == "{":
+                stack.append([path, True, 0, None, True])
+            elif first == "[":
+                stack.append([path, False, 0, None, False])
+        return index
 
 
 _WS: Final = re.compile(r"[ \t\n\r]*")
@@ -292,9 +353,9 @@ _NUMBER: Final = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _CONSTANTS: Final = re.compile(r"true|false|null|NaN|-?Infinity")
 
 
-def _scan_json(text: str) -> Iterator[tuple[DataPath, bool, int]]:
-    """Every key (is_key True) and value in a JSON text, with its path and offset, in order."""
-    position = [_WS.match(text, 0).end()]  # type: ignore[union-attr]
+def _scan_json(text: str, start: int = 0, base: DataPath = ()) -> Iterator[tuple[DataPath, bool, int]]:
+    """Every key (is_key True) and value of the JSON value at `start`, with its path and offset, in order."""
+    position = [_WS.match(text, start).end()]  # type: ignore[union-attr]
 
     def skip() -> None:
         position[0] = _WS.match(text, position[0]).end()  # type: ignore[union-attr]
@@ -345,7 +406,7 @@ def _scan_json(text: str) -> Iterator[tuple[DataPath, bool, int]]:
             match = _NUMBER.match(text, start) or _CONSTANTS.match(text, start)
             position[0] = match.end() if match else start + 1
 
-    yield from value(())
+    yield from value(base)
 
 
 def _first_json_duplicate(text: str) -> tuple[DataPath, tuple[int, int]]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from timeline.dates import FuzzyDate, Interval
 from timeline.problems import Problem, Severity
+from timeline.readers import DataPath
 from timeline.records import Event
 from timeline.structure import StructuredFile
 
@@ -18,24 +19,29 @@ def _is_floating(event: Event) -> bool:
     return any(isinstance(end, FuzzyDate) and end.is_floating for end in ends)
 
 
+def _where(structured: StructuredFile, path: DataPath) -> str:
+    """`file:line` of an event; found only when a message needs it (finding it can mean a rescan)."""
+    where = structured.document.locate((*path, "id"))
+    return f"{structured.document.file}:{where[0]}" if where else structured.document.file
+
+
 def check_files(files: Sequence[StructuredFile]) -> Iterator[Problem]:
     """Errors for ids used twice anywhere; warnings for what is valid but probably unmeant."""
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, tuple[StructuredFile, DataPath]] = {}
     title_and_date: dict[tuple[str, str], str] = {}
     for structured in files:
         doc = structured.document
         for event, path in zip(structured.events, structured.paths, strict=True):
-            where = doc.locate((*path, "id"))
-            here = f"{doc.file}:{where[0]}" if where else doc.file
             if event.id in first_seen:
                 yield doc.problem(
-                    f"is used twice; first used at {first_seen[event.id]}. Ids must be unique across all files",
+                    f"is used twice; first used at {_where(*first_seen[event.id])}. "
+                    "Ids must be unique across all files",
                     (*path, "id"),
                     event_id=event.id,
                     field="id",
                 )
                 continue
-            first_seen[event.id] = here
+            first_seen[event.id] = (structured, path)
             if not event.sources:
                 yield doc.problem(
                     "none given; add where this is documented (sources: [{url: ..., title: ...}])",
