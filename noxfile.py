@@ -1,10 +1,10 @@
-"""Sessions: tests, lint, typecheck (and, as they land, exports, bench, fuzz)."""
+"""Sessions: tests, lint, typecheck, exports (committed exports/ equal a fresh build), bench."""
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "exports"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -30,3 +30,21 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package and this file."""
     session.install("-e", ".", "nox", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy")
+
+
+@nox.session
+def exports(session: nox.Session) -> None:
+    """Fail when the committed exports/ differ from a fresh `timeline build` of events/."""
+    session.install("-e", ".")
+    fresh = f"{session.create_tmp()}/exports"
+    session.run("rm", "-rf", fresh, external=True)
+    # The timelines' own as_of stamps the build; a SOURCE_DATE_EPOCH from the environment must not.
+    session.run("timeline", "build", "events", "-o", fresh, "--quiet", env={"SOURCE_DATE_EPOCH": ""})
+    session.run("diff", "-r", "exports", fresh, external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Print the speed and memory table (see the README's performance section)."""
+    session.install("-e", ".")
+    session.run("python", "tests/benchmarks/run.py", *session.posargs)

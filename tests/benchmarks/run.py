@@ -1,0 +1,154 @@
+"""Benchmarks: print a table of median times, events/s, peak memory and the ratio to a floor.
+
+Run with `nox -s bench` (or `python tests/benchmarks/run.py [--sizes 100,1000] [--runs 3]`).
+Each measurement runs in a fresh process, so peak memory is that stage's own and
+imports are not shared. Floors are measured in the same run on the same files: the
+bare parser for loading, a minimal hand-written writer for exporting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks import synthetic  # noqa: E402
+
+#: Code run in a child process: `setup` once, then `work` `runs` times; prints JSON.
+CHILD = """
+import json, resource, statistics, sys, time
+runs = int(sys.argv[1])
+{setup}
+{work_once}
+times = []
+for _ in range(runs):
+    started = time.perf_counter()
+{work}
+    times.append(time.perf_counter() - started)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"median": statistics.median(times), "rss_mb": peak}}))
+"""
+
+
+def measure(setup: str, work: str, runs: int) -> dict[str, float]:
+    # One untimed run first, so lazy imports and caches are not counted as the work.
+    code = CHILD.format(
+        setup=setup, work_once=work.strip(), work="\n".join("    " + line for line in work.strip().splitlines())
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(runs)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{result.stderr}")
+    return json.loads(result.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def wall(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def row(stage: str, size: int, ours: dict[str, float], floor: dict[str, float] | None, target: str) -> str:
+    rate = size / ours["median"] if ours["median"] else float("inf")
+    ratio = f"{ours['median'] / floor['median']:.2f}x" if floor else "-"
+    return (
+        f"| {stage} | {size:,} | {ours['median']:.3f} s | {rate:,.0f} | {ours['rss_mb']:.0f} MB | {ratio} | {target} |"
+    )
+
+
+LOADERS = {
+    "yaml": ("import yaml", "yaml.load(open(PATH, encoding='utf-8').read(), Loader=yaml.CSafeLoader)"),
+    "json": ("import json", "json.loads(open(PATH, encoding='utf-8').read())"),
+    "csv": ("import csv", "list(csv.reader(open(PATH, encoding='utf-8', newline='')))"),
+}
+
+#: Minimal hand-written writers: the bytes a format needs and nothing else.
+FLOOR_WRITERS = {
+    "json": "import json\nout = json.dumps([{'id': e.id, 'title': e.title, 'date': e.date.canonical()} "
+    "for e in TL.events], ensure_ascii=False)",
+    "csv": "import csv, io\nbuf = io.StringIO(); w = csv.writer(buf)\n"
+    "for e in TL.events: w.writerow([e.id, e.title, e.date.canonical(), e.description or ''])",
+    "md": "out = '\\n'.join(f'| {e.date.canonical()} | {e.title} | {e.description or \"\"} |' for e in TL.events)",
+    "ics": "out = '\\r\\n'.join(f'BEGIN:VEVENT\\r\\nUID:{e.id}\\r\\nDTSTART;VALUE=DATE:{e.date.earliest:%Y%m%d}"
+    "\\r\\nSUMMARY:{e.title}\\r\\nEND:VEVENT' for e in TL.events if e.date.earliest is not None)",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; median of {args.runs} runs per cell.\n")
+    print("| stage | events | median | events/s | peak memory | vs floor | target |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        for size in sizes:
+            items = synthetic.events(size)
+            files = {
+                "yaml": (work / f"e{size}.yaml", synthetic.as_yaml(items)),
+                "json": (work / f"e{size}.json", synthetic.as_json(items)),
+                "csv": (work / f"e{size}.csv", synthetic.as_csv(items)),
+            }
+            for path, text in files.values():
+                path.write_text(text, encoding="utf-8")
+            runs = args.runs if size < 100_000 else max(1, min(args.runs, 3))
+            for name, (path, _) in files.items():
+                setup, floor_work = LOADERS[name]
+                floor = measure(f"{setup}\nPATH = {str(path)!r}", floor_work, runs)
+                ours = measure(f"from timeline import load\nPATH = {str(path)!r}", "load(PATH)", runs)
+                target = "<= 1.3x floor" if name == "yaml" else ">= 100,000/s"
+                print(row(f"load+validate+sort {name}", size, ours, floor, target), flush=True)
+            setup = f"from timeline import load, export, ExportOptions\nTL = load({str(files['json'][0])!r}).timeline"
+            for fmt in ("json", "csv", "md", "ics"):
+                floor = measure(setup, FLOOR_WRITERS[fmt], runs)
+                ours = measure(setup, f"export(TL, {fmt!r}, ExportOptions())", runs)
+                target = {"ics": "5,000 in < 1.5 s"}.get(fmt, ">= 100,000/s")
+                print(row(f"export {fmt}", size, ours, floor, target), flush=True)
+            if size <= 10_000:
+                ours = measure(setup, "export(TL, 'svg', ExportOptions())", 1)
+                target = {100: "150 < 2 s", 1000: "< 6 s", 10000: "< 15 s"}.get(size, "")
+                print(row("export svg", size, ours, None, target), flush=True)
+        print()
+        timeline_cmd = [sys.executable, "-m", "timeline"]
+        print("| command | median wall | target |")
+        print("|---|---|---|")
+        print(f"| python -c pass | {wall([sys.executable, '-c', 'pass'], 5):.3f} s | - |")
+        print(f"| timeline --help | {wall([*timeline_cmd, '--help'], 5):.3f} s | < 0.2 s |")
+        print(f"| timeline validate events/ | {wall([*timeline_cmd, 'validate', 'events'], 5):.3f} s | < 0.25 s |")
+        build = [*timeline_cmd, "build", "events", "-o", str(work / "exports"), "--quiet"]
+        print(
+            f"| timeline build events/ (all formats, from scratch) | {_fresh_build(build, work, 3):.3f} s | < 1.5 s |"
+        )
+
+
+def _fresh_build(command: list[str], work: Path, runs: int) -> float:
+    import shutil
+
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(work / "exports", ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    main()
