@@ -28,6 +28,8 @@ Locator: TypeAlias = Callable[[DataPath, bool], "tuple[int, int] | None"]
 
 #: How many nodes YAML aliases may expand to before the file is refused ("billion laughs").
 ALIAS_EXPANSION_LIMIT: Final = 1_000_000
+#: Larger event files are refused before reading, so memory stays bounded; split them instead.
+MAX_FILE_BYTES: Final = 100 * 1024 * 1024
 #: How deeply a file may nest; event files need about five levels.
 MAX_DEPTH: Final = 64
 
@@ -441,6 +443,17 @@ def read_document(path: Path, display: str | None = None) -> RawDocument:
         known = ", ".join(sorted(READERS))
         raise InvalidInput([Problem(f"has an unknown suffix; event files end in {known}", file=display)])
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"is {size / 1024 / 1024:,.0f} MB; event files are limited to "
+                        f"{MAX_FILE_BYTES // 1024 // 1024} MB each, so split it into several files in one directory",
+                        file=display,
+                    )
+                ]
+            )
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput([Problem(f"cannot be read: {error.strerror or error}", file=display)]) from None
