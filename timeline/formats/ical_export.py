@@ -299,20 +299,32 @@ def _plan(timeline: Timeline, options: ExportOptions) -> _Plan:
     return _Plan(_calendar_properties(timeline, options, context), events, _zone_ranges(events), tuple(skipped))
 
 
-def _lines(props: list[Property]) -> list[bytes]:
-    return [fold(content_line(name, value)) for name, value in props]
+def _lines(props: list[Property], seen: dict[tuple[str, type, Value], bytes]) -> list[bytes]:
+    """Folded lines; a property already written (DTSTAMP, a shared source, tags, a place) is reused from `seen`.
+
+    The key holds the value's type, since equal values of two types (a str and a Uri) are written differently.
+    """
+    lines = []
+    for name, value in props:
+        key = (name, value.__class__, value)
+        line = seen.get(key)
+        if line is None:
+            line = seen[key] = fold(content_line(name, value))
+        lines.append(line)
+    return lines
 
 
 def export_ics(timeline: Timeline, options: ExportOptions) -> Exported:
     """The timeline as an iCalendar file: CRLF, folded at 75 octets, UTF-8 without a byte-order mark."""
     plan = _plan(timeline, options)
-    lines = [b"BEGIN:VCALENDAR", *_lines(plan.calendar)]
+    seen: dict[tuple[str, type, Value], bytes] = {}
+    lines = [b"BEGIN:VCALENDAR", *_lines(plan.calendar, seen)]
     zones = "".join(vtimezone_text(*zone) for zone in plan.zones)
     if zones:
         lines.append(zones[: -len(CRLF)].encode("utf-8"))
     for props in plan.events:
         lines.append(b"BEGIN:VEVENT")
-        lines.extend(_lines(props))
+        lines.extend(_lines(props, seen))
         lines.append(b"END:VEVENT")
     lines.append(b"END:VCALENDAR\r\n")
     return Exported(b"\r\n".join(lines), plan.skipped)

@@ -88,6 +88,8 @@ def format_datetime(instant: dt.datetime) -> str:
 
 def content_line(name: str, value: Value) -> str:
     """One unfolded content line."""
+    if type(value) is str:  # the common case first: TEXT (Uri is a str subclass)
+        return f"{name}:{escape_text(value)}"
     if isinstance(value, Uri):
         return f"{name}:{value}"
     if isinstance(value, str):

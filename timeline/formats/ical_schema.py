@@ -8,6 +8,7 @@ says more, tags with commas, sources with their fields, importance, the zone).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Final
@@ -63,7 +64,9 @@ def category(tag: str) -> str:
     return " ".join(tag.replace(",", " ").split()) if "," in tag else tag
 
 
+@functools.lru_cache(maxsize=1024)
 def source_json(source: Source) -> str:
+    """The source as compact JSON (cached: a timeline's events usually share a few sources)."""
     fields = {
         "url": source.url,
         "title": source.title,
@@ -94,7 +97,8 @@ def _source_line(source: Source) -> str:
     return "- " + " — ".join(part for part in (source.title, meta, source.url) if part)
 
 
-def _footer(sources: Sequence[Source]) -> str:
+@functools.lru_cache(maxsize=1024)
+def _footer(sources: tuple[Source, ...]) -> str:
     return "\n".join([_SOURCES_HEADING, *(_source_line(s) for s in sources)]) if sources else ""
 
 
@@ -104,7 +108,7 @@ def join_description(head: str, description: str | None, sources: Sequence[Sourc
     Google, Outlook and Thunderbird do not show URL, so the sources are spelled out here.
     `head` is one line; paragraphs are separated by a blank line.
     """
-    return "\n\n".join(part for part in (head, description, _footer(sources)) if part)
+    return "\n\n".join(part for part in (head, description, _footer(tuple(sources))) if part)
 
 
 def split_description(text: str, sources: Sequence[Source]) -> str | None:
@@ -112,7 +116,7 @@ def split_description(text: str, sources: Sequence[Source]) -> str | None:
     _head, separator, rest = text.partition("\n\n")
     if not separator:
         return None
-    footer = _footer(sources)
+    footer = _footer(tuple(sources))
     if footer and rest == footer:
         return None
     if footer and rest.endswith("\n\n" + footer):
