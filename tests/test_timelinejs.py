@@ -18,6 +18,7 @@ from timeline.cli import main
 from timeline.dates import parse_date
 from timeline.formats import ExportOptions
 from timeline.formats.timelinejs import date_parts, export_timelinejs, import_timelinejs, import_timelinejs_sheet
+from timeline.formats.timelinejs_import import html_text
 from timeline.importing import ImportOptions
 from timeline.records import Event, Source, Timeline
 
@@ -353,6 +354,35 @@ class TestImportForeign:
         ] == summary
 
 
+class TestHtmlText:
+    """TimelineJS text as a reader sees it."""
+
+    @pytest.mark.parametrize(
+        ("markup", "text", "links"),
+        [
+            ("<p>One</p><p>Two</p>", "One\n\nTwo", []),
+            ("a<br>b<br/><br/>c", "a\nb\nc", []),
+            ("<ul><li>x</li><li>y</li></ul>", "x\ny", []),
+            ("Fish &amp; chips &lt;b&gt;", "Fish & chips <b>", []),
+            ("  spaced\n  out  ", "spaced out", []),
+            (
+                'See <a href="https://a.org">the report</a> and more',
+                "See the report and more",
+                [("https://a.org", "the report")],
+            ),
+            ("<script>alert(1)</script>Safe", "Safe", []),
+        ],
+    )
+    def test_html_text(self, markup: str, text: str, links: list[tuple[str, str]]) -> None:
+        """Blocks are paragraphs, <br> and list items lines, entities decoded, links collected with their text."""
+        assert (text, links) == html_text(markup)
+
+    def test_display_date_inside_start_date(self) -> None:
+        """A display_date given in start_date (TimelineJS reads it there too) refines the date."""
+        document = {"events": [{"start_date": {"year": 1850, "display_date": "c. 1850"}, "text": {"headline": "A"}}]}
+        assert "1850~" == import_json(document).events[0].date.canonical()
+
+
 class TestImportErrors:
     """Problems in a TimelineJS file are located in it."""
 
@@ -477,6 +507,7 @@ class TestImportSheet:
         found = sheet_errors("Year,Headlin,Text\n2024,A,\n")
         assert 1 == len(found)
         assert found[0].startswith("sheet.csv:1:2: error: unknown column 'Headlin'; TimelineJS's template has Year,")
+        assert found[0].endswith("Group, Background; did you mean 'Headline'?")
 
     def test_month_13(self) -> None:
         """A bad month points at the Month cell of its row."""

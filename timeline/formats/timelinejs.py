@@ -260,7 +260,7 @@ def export_timelinejs(timeline: Timeline, options: ExportOptions) -> Exported:
     return Exported(data.encode("utf-8"), tuple(skipped))
 
 
-# --- import entry points (the work is in timelinejs_import) ------------------------
+# --- import entry points (the work is in timelinejs_import and timelinejs_sheet) ------------
 
 
 def import_timelinejs(data: bytes, source_name: str, options: ImportOptions) -> Timeline:
@@ -272,6 +272,6 @@ def import_timelinejs(data: bytes, source_name: str, options: ImportOptions) -> 
 
 def import_timelinejs_sheet(data: bytes, source_name: str, options: ImportOptions) -> Timeline:
     """A CSV of TimelineJS's Google Sheets template as a timeline; a row with only a year is year-precise."""
-    from timeline.formats.timelinejs_import import import_sheet
+    from timeline.formats.timelinejs_sheet import import_sheet
 
     return import_sheet(data, source_name, options)

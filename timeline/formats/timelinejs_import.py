@@ -11,6 +11,7 @@ mirrors is unchanged, so such a file imports back to equal records.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -21,7 +22,6 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from timeline.dates import DateError, EventDate, FuzzyDate, Interval, Precision, bound_key, parse_date, parse_single
-from timeline.formats.spreadsheet import read_table
 from timeline.formats.timelinejs import (
     CARRIED_KEY,
     DATE_PARTS,
@@ -33,11 +33,12 @@ from timeline.formats.timelinejs import (
     paragraphs_html,
 )
 from timeline.importing import ImportOptions
-from timeline.problems import InvalidInput, Problem, suggest
+from timeline.load import load_documents
+from timeline.problems import InvalidInput, Problem
 from timeline.readers import DataPath, RawDocument, decode_text, read_json
 from timeline.records import Source, Timeline
 
-__all__ = ["html_text", "import_json", "import_sheet"]
+__all__ = ["Converter", "Problems", "Slide", "Where", "build_timeline", "header_from", "html_text", "import_json"]
 
 Where: TypeAlias = Callable[[str], "tuple[int, int] | None"]
 
@@ -69,6 +70,7 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[list[str]] = [[""]]
         self.links: list[tuple[str, list[str]]] = []
+        self.in_link = False
         self.skip = 0
 
     def _break(self, paragraph: bool) -> None:
@@ -88,10 +90,13 @@ class _TextParser(HTMLParser):
             self._break(False)
         if tag == "a":
             href = dict(attrs).get("href")
+            self.in_link = bool(href)
             if href:
                 self.links.append((href, []))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.in_link = False
         if tag in ("script", "style", "iframe"):
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCKS:
@@ -101,7 +106,7 @@ class _TextParser(HTMLParser):
         if self.skip:
             return
         self.paragraphs[-1][-1] += data
-        if self.links:
+        if self.in_link:
             self.links[-1][1].append(data)
 
     def result(self) -> str:
@@ -131,7 +136,7 @@ def _plain(markup: str) -> str:
 
 
 @attrs.frozen
-class _Slide:
+class Slide:
     """One TimelineJS slide (event, era or title) as text values, with where each field stands."""
 
     where: Where
@@ -149,7 +154,7 @@ class _Slide:
     carried: dict[str, Any] | None = None
 
 
-class _Problems:
+class Problems:
     def __init__(self, file: str) -> None:
         self.file = file
         self.found: list[Problem] = []
@@ -164,7 +169,7 @@ def _clean_integer(value: str) -> str:
     return re.sub(r"[\s,]+", "", value)
 
 
-def _fuzzy(slide: _Slide, side: str, problems: _Problems) -> FuzzyDate | None:
+def _fuzzy(slide: Slide, side: str, problems: Problems) -> FuzzyDate | None:
     """The date a set of parts means, as precise as the parts given; None (with a problem) if it is not one."""
     raw = slide.start if side == "start" else slide.end
     assert raw is not None
@@ -268,7 +273,7 @@ def _refined(display_date: str, start: FuzzyDate, end: FuzzyDate | None) -> Even
     return date if _within(date, start, end) else None
 
 
-def _slide_date(slide: _Slide, carried: dict[str, Any], as_of: Any, problems: _Problems) -> str | None:
+def _slide_date(slide: Slide, carried: dict[str, Any], as_of: Any, problems: Problems) -> str | None:
     """The canonical text of a slide's date: the carried one while the parts still match it."""
     if carried.get("date") is not None:
         try:
@@ -303,7 +308,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
 
 
-def _sources_from(text_links: list[tuple[str, str]], slide: _Slide) -> list[dict[str, str]]:
+def _sources_from(text_links: list[tuple[str, str]], slide: Slide) -> list[dict[str, str]]:
     sources: list[dict[str, str]] = []
     seen: set[str] = set()
     for href, label in text_links:
@@ -346,18 +351,18 @@ def _carried_sources(records: Any) -> tuple[Source, ...] | None:
     return tuple(sources)
 
 
-class _Converter:
+class Converter:
     """Turns slides into the data of an event file, and remembers where each event's fields came from."""
 
     def __init__(self, file: str, as_of: Any, locale: str) -> None:
-        self.problems = _Problems(file)
+        self.problems = Problems(file)
         self.as_of = as_of
         self.locale = locale
         self.events: list[dict[str, Any]] = []
         self.wheres: list[Where] = []
         self.ids: set[str] = set()
 
-    def _id(self, slide: _Slide, title: str) -> str:
+    def _id(self, slide: Slide, title: str) -> str:
         wanted = slide.unique_id.strip()
         base = wanted if _ID.match(wanted) else (_slug(title) or f"event-{len(self.events) + 1}")
         candidate, number = base, 1
@@ -367,7 +372,7 @@ class _Converter:
         self.ids.add(candidate)
         return candidate
 
-    def add(self, slide: _Slide) -> None:
+    def add(self, slide: Slide) -> None:
         carried = slide.carried if isinstance(slide.carried, dict) else {}
         date = _slide_date(slide, carried, self.as_of, self.problems)
         text, links = html_text(slide.text)
@@ -426,12 +431,10 @@ _FIELD_SOURCE: Final = {
 }
 
 
-def _timeline(
-    converter: _Converter, header: dict[str, Any], title_where: Where | None, file: str, options: ImportOptions
+def build_timeline(
+    converter: Converter, header: dict[str, Any], title_where: Where | None, file: str, options: ImportOptions
 ) -> Timeline:
     """Validate the converted data as an event file and return its timeline."""
-    from timeline.load import load_documents
-
     if converter.problems.found:
         raise InvalidInput(converter.problems.found)
     wheres = converter.wheres
@@ -455,7 +458,7 @@ def _default_title(file: str) -> str:
     return PurePath(file).stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Timeline"
 
 
-def _header(title_slide: _Slide | None, carried: dict[str, Any]) -> dict[str, Any]:
+def header_from(title_slide: Slide | None, carried: dict[str, Any]) -> dict[str, Any]:
     """The timeline's title, description and as_of: carried values while the title slide still shows them."""
     header: dict[str, Any] = {"as_of": carried.get("as_of")}
     if title_slide is None:
@@ -488,7 +491,7 @@ def _json_parts(value: Any) -> dict[str, str] | None:
     return {key: _text_value(value.get(key)) for key in DATE_PARTS if key in value}
 
 
-def _json_slide(document: RawDocument, item: Any, path: DataPath, kind: str) -> _Slide:
+def _json_slide(document: RawDocument, item: Any, path: DataPath, kind: str) -> Slide:
     paths = {
         "unique_id": ("unique_id",),
         "start": ("start_date",),
@@ -507,17 +510,19 @@ def _json_slide(document: RawDocument, item: Any, path: DataPath, kind: str) -> 
         return document.locate((*path, *steps))
 
     item = item if isinstance(item, dict) else {}
+    start_date = item.get("start_date") if isinstance(item.get("start_date"), dict) else {}
+    assert isinstance(start_date, dict)
     text = item.get("text") if isinstance(item.get("text"), dict) else {}
     media = item.get("media") if isinstance(item.get("media"), dict) else {}
     assert isinstance(text, dict)
     assert isinstance(media, dict)
-    return _Slide(
+    return Slide(
         where=where,
         kind=kind,
         unique_id=_text_value(item.get("unique_id")),
         start=_json_parts(item.get("start_date")),
         end=_json_parts(item.get("end_date")),
-        display_date=_text_value(item.get("display_date")),
+        display_date=_text_value(item.get("display_date")) or _text_value(start_date.get("display_date")),
         headline=_text_value(text.get("headline")),
         text=_text_value(text.get("text")),
         group=_text_value(item.get("group")),
@@ -539,7 +544,7 @@ def import_json(data: bytes, source_name: str, options: ImportOptions) -> Timeli
     carried = root.get(CARRIED_KEY) if isinstance(root.get(CARRIED_KEY), dict) else {}
     assert isinstance(carried, dict)
     ongoing_until = _as_of(carried.get("ongoing_until")) or _as_of(carried.get("as_of"))
-    converter = _Converter(source_name, ongoing_until, str(carried.get("locale") or "en"))
+    converter = Converter(source_name, ongoing_until, str(carried.get("locale") or "en"))
     for index, item in enumerate(root["events"]):
         if not isinstance(item, dict):
             converter.problems.add("each slide must be an object", document.locate(("events", index)))
@@ -548,202 +553,11 @@ def import_json(data: bytes, source_name: str, options: ImportOptions) -> Timeli
     for index, item in enumerate(root.get("eras") or []):
         converter.add(_json_slide(document, item, ("eras", index), "era"))
     title = _json_slide(document, root["title"], ("title",), "title") if isinstance(root.get("title"), dict) else None
-    return _timeline(converter, _header(title, carried), title.where if title else None, source_name, options)
+    return build_timeline(converter, header_from(title, carried), title.where if title else None, source_name, options)
 
 
-def _as_of(value: Any) -> Any:
-    import datetime as dt
-
+def _as_of(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-# --- the Google Sheets template, as CSV --------------------------------------------------
-
-#: The template's columns (and the older ones TimelineJS still reads), by their normalised names.
-SHEET_COLUMNS: Final = (
-    "Year",
-    "Month",
-    "Day",
-    "Time",
-    "End Year",
-    "End Month",
-    "End Day",
-    "End Time",
-    "Display Date",
-    "Headline",
-    "Text",
-    "Media",
-    "Media Credit",
-    "Media Caption",
-    "Media Thumbnail",
-    "Alt Text",
-    "Type",
-    "Group",
-    "Tag",
-    "Background",
-    "Start Date",
-    "End Date",
-)
-_SHEET_BY_NAME: Final = {name.lower(): name for name in SHEET_COLUMNS}
-#: Where each slide field is, for messages.
-_PART_COLUMNS: Final = {
-    "year": "Year",
-    "month": "Month",
-    "day": "Day",
-    "hour": "Time",
-    "minute": "Time",
-    "second": "Time",
-    "millisecond": "Time",
-}
-_SHEET_FIELDS: Final = {
-    "start": "Year",
-    "end": "End Year",
-    "display_date": "Display Date",
-    "headline": "Headline",
-    "text": "Text",
-    "group": "Group",
-    "media": "Media",
-    "unique_id": "Headline",
-    "carried": "Headline",
-}
-_PERIOD: Final = re.compile(r"\s*([AaPp])\.?[Mm]\.?\s*$")
-
-
-def _time_parts(text: str) -> dict[str, str] | str:
-    """Hour, minute, second and millisecond of a Time cell, read as TimelineJS reads it, or what is wrong."""
-    wrong = f"is not a time such as 14:30, 2:30 PM or 14:30:05.250 (got {text!r})"
-    period = _PERIOD.search(text)
-    clock = text[: period.start()].strip() if period else text.strip()
-    if re.fullmatch(r"[0-9]{3,4}", clock):
-        pieces = [clock[:-2], clock[-2:]]
-    else:
-        pieces = clock.split(":") if ":" in clock else clock.split(".")
-    if not 1 <= len(pieces) <= 3 or not all(re.fullmatch(r"[0-9]{1,2}", piece) for piece in pieces[:2]):
-        return wrong
-    hour = int(pieces[0])
-    if period and period[1].lower() == "p" and hour != 12:
-        hour += 12
-    elif period and period[1].lower() == "a" and hour == 12:
-        hour = 0
-    parts = {"hour": str(hour), "minute": pieces[1] if len(pieces) > 1 else "0"}
-    if len(pieces) == 3:
-        match = re.fullmatch(r"([0-9]{1,2})(?:[.,]([0-9]{1,3}))?", pieces[2])
-        if not match:
-            return wrong
-        parts["second"] = match[1]
-        if match[2]:
-            parts["millisecond"] = str(int(match[2].ljust(3, "0")))
-    return parts
-
-
-def _iso_parts(text: str) -> dict[str, str] | None:
-    """A v1 template's Start/End Date: YYYY, YYYY-MM, YYYY-MM-DD or M/D/YYYY."""
-    text = text.strip()
-    if m := re.fullmatch(r"(-?[0-9]+)(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?", text):
-        return {k: v for k, v in zip(("year", "month", "day"), m.groups(), strict=True) if v}
-    if m := re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/(-?[0-9]+)", text):
-        return {"month": m[1], "day": m[2], "year": m[3]}
-    return None
-
-
-def import_sheet(data: bytes, source_name: str, options: ImportOptions) -> Timeline:
-    """Rows of TimelineJS's Google Sheets template (saved as CSV) as a timeline."""
-    table = read_table(decode_text(data, source_name), source_name)
-    problems = _Problems(source_name)
-    columns: dict[str, int] = {}
-    for position, raw in enumerate(table.header):
-        name = " ".join(raw.split()).lower()
-        if not name:
-            continue
-        known = _SHEET_BY_NAME.get(name)
-        if known is None:
-            problems.add(
-                f"unknown column {raw.strip()!r}; TimelineJS's template has {', '.join(SHEET_COLUMNS[:18])}"
-                f"{suggest(name, _SHEET_BY_NAME)}".replace("did you mean 'headline'", "did you mean 'Headline'"),
-                (1, position + 1),
-            )
-        elif known in columns:
-            problems.add(f"column {known!r} appears twice", (1, position + 1))
-        else:
-            columns[known] = position
-    if "Year" not in columns and "Start Date" not in columns:
-        problems.add(
-            "the header has no 'Year' column; is this TimelineJS's template? (first row: Year, Month, ...)", (1, 1)
-        )
-    if problems.found:
-        raise InvalidInput(problems.found)
-    converter = _Converter(source_name, None, "en")
-    title: _Slide | None = None
-    for row, number in zip(table.rows, table.row_numbers, strict=True):
-        slide = _sheet_slide(row, number, columns, converter.problems)
-        if slide is None:
-            continue
-        if slide.kind == "title" and title is None:
-            title = slide
-        else:
-            converter.add(slide)
-    return _timeline(converter, _header(title, {}), title.where if title else None, source_name, options)
-
-
-def _sheet_slide(row: list[str], number: int, columns: dict[str, int], problems: _Problems) -> _Slide | None:
-    def cell(name: str) -> str:
-        position = columns.get(name)
-        return row[position].strip() if position is not None and position < len(row) else ""
-
-    def where(field: str) -> tuple[int, int] | None:
-        side, _, part = field.partition(".")
-        if part:
-            name = _PART_COLUMNS[part] if side == "start" else "End " + _PART_COLUMNS[part]
-            if name not in columns:
-                name = "Start Date" if side == "start" else "End Date"
-        else:
-            name = field if field in columns else _SHEET_FIELDS.get(field, "Year")
-        position = columns.get(name)
-        return number, (position + 1 if position is not None else 1)
-
-    kind = cell("Type").lower() or "event"
-    start: dict[str, str] | None = None
-    end: dict[str, str] | None = None
-    if "Start Date" in columns and cell("Start Date"):
-        start = _iso_parts(cell("Start Date"))
-        if start is None:
-            problems.add(f"is not a date such as 1953-07-27 (got {cell('Start Date')!r})", where("Start Date"))
-            return None
-    elif cell("Year"):
-        start = {"year": cell("Year"), "month": cell("Month"), "day": cell("Day")}
-    if "End Date" in columns and cell("End Date"):
-        end = _iso_parts(cell("End Date"))
-        if end is None:
-            problems.add(f"is not a date such as 1953-07-27 (got {cell('End Date')!r})", where("End Date"))
-            return None
-    elif cell("End Year"):
-        end = {"year": cell("End Year"), "month": cell("End Month"), "day": cell("End Day")}
-    for name, parts in (("Time", start), ("End Time", end)):
-        if not cell(name):
-            continue
-        if parts is None:
-            problems.add(f"has a time but no {'start' if name == 'Time' else 'end'} year", where(name))
-            return None
-        time = _time_parts(cell(name))
-        if isinstance(time, str):
-            problems.add(time, where(name))
-            return None
-        parts.update(time)
-    if kind == "title":
-        start = None
-    return _Slide(
-        where=where,
-        kind=kind if kind in ("title", "era") else "event",
-        start=start,
-        end=end,
-        display_date=cell("Display Date"),
-        headline=cell("Headline"),
-        text=cell("Text"),
-        group=cell("Group") or cell("Tag"),
-        media_url=cell("Media"),
-        media_caption=cell("Media Caption"),
-        media_credit=cell("Media Credit"),
-    )
