@@ -8,7 +8,6 @@ by its own time-range filter) must see the same events with the same start and e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from tests.ical.clients import IcalJs, Radicale, Seen, read_icalendar, read_radicale, read_vobject
+from tests.ical.clients import Radicale, Seen, assert_parsers_agree
 from tests.strategies import rich_timelines
 from timeline.dates import FuzzyDate, Interval, parse_date
 from timeline.formats import ExportOptions
@@ -24,29 +23,6 @@ from timeline.formats.ical import export_ics
 from timeline.records import Event, Timeline
 
 COMMITTED = sorted([ROOT / "exports" / "nk-russia.ics", *(ROOT / "tests" / "golden" / "ical").glob("*.ics")])
-
-
-@pytest.fixture(scope="module")
-def icaljs() -> Iterator[IcalJs]:
-    reader = IcalJs()
-    yield reader
-    reader.close()
-
-
-@pytest.fixture(scope="module")
-def radicale() -> Iterator[Radicale]:
-    server = Radicale()
-    yield server
-    server.close()
-
-
-def agree(data: bytes, icaljs: IcalJs, radicale: Radicale) -> list[Seen]:
-    """What all four parsers see, after checking they see the same."""
-    seen = read_icalendar(data)
-    assert seen == read_vobject(data), "vobject"
-    assert seen == icaljs.read(data), "ical.js"
-    assert seen == read_radicale(radicale, data), "radicale"
-    return seen
 
 
 def _start(event: Event) -> str | None:
@@ -95,20 +71,20 @@ class TestParsersAgree:
     """Every .ics we write is read the same way by icalendar, vobject, ical.js and Radicale."""
 
     @pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
-    def test_committed_files(self, path: Path, icaljs: IcalJs, radicale: Radicale) -> None:
+    def test_committed_files(self, path: Path) -> None:
         """The committed export and golden files: same events, same starts and ends."""
-        seen = agree(path.read_bytes(), icaljs, radicale)
+        seen = assert_parsers_agree(path.read_bytes())
         assert len(seen) == path.read_bytes().count(b"BEGIN:VEVENT")
         assert len(seen) >= 3
 
-    def test_example_against_model(self, example_timeline: Timeline, icaljs: IcalJs, radicale: Radicale) -> None:
+    def test_example_against_model(self, example_timeline: Timeline) -> None:
         """The example's 18 events start where their earliest bound says, and the ongoing one ends after as_of."""
-        seen = agree(export_ics(example_timeline, ExportOptions()).data, icaljs, radicale)
+        seen = assert_parsers_agree(export_ics(example_timeline, ExportOptions()).data)
         assert 18 == len(seen)
         _check_model(example_timeline, seen)
         assert Seen("nk-troops-in-russia@timeline", "2024-10-01", "2025-07-15") in seen
 
-    def test_edges(self, icaljs: IcalJs) -> None:
+    def test_edges(self) -> None:
         """Year 1 to 9999, local mean time, 1945 Berlin, a skipped and a repeated local time.
 
         A fresh Radicale: vobject, which it runs on, keeps the first VTIMEZONE it meets per
@@ -121,7 +97,7 @@ class TestParsersAgree:
         assert () == exported.skipped
         server = Radicale()
         try:
-            seen = agree(exported.data, icaljs, server)
+            seen = assert_parsers_agree(exported.data, radicale=server)
         finally:
             server.close()
         assert len(EDGES) == len(seen)
@@ -129,9 +105,9 @@ class TestParsersAgree:
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(rich_timelines(), st.sampled_from(["span", "first-day"]))
-    def test_any_timeline(self, icaljs: IcalJs, radicale: Radicale, timeline: Timeline, mode: str) -> None:
+    def test_any_timeline(self, timeline: Timeline, mode: str) -> None:
         """Hypothesis timelines: the parsers agree on every event written, and with our model on its start."""
         exported = export_ics(timeline, ExportOptions(ics_imprecise=mode))  # type: ignore[arg-type]
-        seen = agree(exported.data, icaljs, radicale)
+        seen = assert_parsers_agree(exported.data)
         assert len(timeline.events) - len(exported.skipped) == len(seen)
         _check_model(timeline, seen)

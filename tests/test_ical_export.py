@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from icalendar.parser.string import _foldline
 
 from tests.conftest import EXAMPLE
+from tests.ical.clients import assert_parsers_agree
 from tests.strategies import rich_text, rich_timelines
 from timeline.cli import main
 from timeline.dates import parse_date
@@ -31,6 +32,7 @@ STAMP = dt.datetime(2025, 7, 14, tzinfo=dt.UTC)
 def _export(*events: Event, as_of: dt.date | None = None, **options: object) -> tuple[str, tuple[object, ...]]:
     timeline = Timeline("Test", events, as_of=as_of)
     result = export_ics(timeline, ExportOptions(generated_at=STAMP, **options))  # type: ignore[arg-type]
+    assert len(events) - len(result.skipped) == len(assert_parsers_agree(result.data))
     return result.data.decode("utf-8"), result.skipped
 
 

@@ -265,3 +265,43 @@ def _shift(seen: str, seconds: int) -> str:
         return (dt.date.fromisoformat(seen) + dt.timedelta(days=1)).isoformat()
     value = dt.datetime.fromisoformat(seen.removesuffix("Z")) + dt.timedelta(seconds=seconds)
     return value.isoformat() + ("Z" if seen.endswith("Z") else "")
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def shared_icaljs() -> IcalJs:
+    """One ical.js process for the whole test run, started on first use, ended at exit."""
+    if "icaljs" not in _SHARED:
+        import atexit
+
+        _SHARED["icaljs"] = IcalJs()
+        atexit.register(_SHARED["icaljs"].close)
+    reader: IcalJs = _SHARED["icaljs"]
+    return reader
+
+
+def shared_radicale() -> Radicale:
+    """One Radicale server for the whole test run, started on first use, stopped at exit."""
+    if "radicale" not in _SHARED:
+        import atexit
+
+        _SHARED["radicale"] = Radicale()
+        atexit.register(_SHARED["radicale"].close)
+    server: Radicale = _SHARED["radicale"]
+    return server
+
+
+def assert_parsers_agree(data: bytes, *, radicale: Radicale | None = None, caldav: bool = True) -> list[Seen]:
+    """What icalendar, vobject, ical.js and Radicale see in `data`, after checking they see the same.
+
+    `caldav=False` leaves Radicale out, for files whose VTIMEZONEs reach outside 1800-2100:
+    Radicale runs vobject, which keeps the first definition of each TZID for the life of
+    the server, so such a file would be read with another file's narrower definition.
+    """
+    seen = read_icalendar(data)
+    assert seen == read_vobject(data), "vobject"
+    assert seen == shared_icaljs().read(data), "ical.js"
+    if caldav:
+        assert seen == read_radicale(radicale or shared_radicale(), data), "radicale"
+    return seen
