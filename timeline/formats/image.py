@@ -470,7 +470,7 @@ def render(timeline: Timeline, options: ExportOptions) -> tuple[Canvas, dict[str
         else:
             per_lane = None
             chosen = order
-        text_width = _text_width(len(events) if many else len(chosen) * len(lanes))
+        text_width = _text_width(len(events))
         labels = {i: _label(events[i], i, measure, options.locale, text_width) for i in chosen}
         chosen = sorted(chosen, key=lambda i: (marks[i].anchor, i))
         boxes = [LabelBox(scale.x(marks[i].anchor), labels[i].width, labels[i].height) for i in chosen]
