@@ -9,6 +9,7 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import EXAMPLE
 from timeline.cli import main
 from timeline.dates import parse_date
 from timeline.formats.event_yaml import dump_event_file
@@ -298,6 +299,15 @@ class TestEventFile:
         assert 0 == result.exit_code, result.output
         assert output.read_text(encoding="utf-8").startswith("# Imported from work.ics (ics)")
         assert _import(GOOGLE, str(source)) == load_timeline(output)
+
+    def test_own_export_through_yaml(self, tmp_path: Path, example_timeline: Timeline) -> None:
+        """export -> .ics -> import -> YAML -> load gives the example back, ids and precision intact."""
+        calendar, events = tmp_path / "nk.ics", tmp_path / "nk.yaml"
+        exported = CliRunner().invoke(main, ["export", str(EXAMPLE), "-o", str(calendar)])
+        assert 0 == exported.exit_code, exported.output
+        imported = CliRunner().invoke(main, ["import", str(calendar), "-o", str(events)])
+        assert 0 == imported.exit_code, imported.output
+        assert example_timeline == load_timeline(events)
 
     def test_cli_error(self, tmp_path: Path) -> None:
         """A broken calendar: exit status 1, the located error on stderr, no traceback, no file."""

@@ -319,6 +319,14 @@ def _occurrence_suffix(start: dt.date | dt.datetime) -> str:
     return start.isoformat()
 
 
+def _json_texts(text: str) -> tuple[str, ...]:
+    """A JSON list of non-empty texts; raises ValueError for anything else."""
+    items = json.loads(text)
+    if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
+        raise ValueError(f"{X_TAGS} must be a JSON list of texts")
+    return tuple(items)
+
+
 def _ours(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
     """An event we exported, restored from its X- properties."""
     component, block = located.component, located.block
@@ -327,7 +335,7 @@ def _ours(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
         date = parse_date(next(_texts(component, X_DATE)), tz=tz)
         sources = tuple(source_from_json(text) for text in _texts(component, X_SOURCE))
         tags_text = _text(component, X_TAGS)
-        tags = tuple(json.loads(tags_text)) if tags_text else _categories(component)
+        tags = _json_texts(tags_text) if tags_text else _categories(component)
         importance_text = _text(component, X_IMPORTANCE)
         importance = float(importance_text) if importance_text else None
     except (ValueError, DateError) as error:
