@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -424,3 +425,21 @@ class TestRoundTrip:
         risky = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
         assert [] == [c for c in risky if not re.fullmatch(r"-[0-9]+(\.[0-9]+)?", c)]
         assert original.events == loaded(text).events
+
+
+class TestLoaderNeverCrashes:
+    """Whatever a CSV holds, loading gives events or located problems, never a traceback."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(st.sampled_from("ab1-/:;,\"'\n\r\t =.X"), max_size=60))
+    def test_any_body(self, body: str) -> None:
+        """Any body under a full header loads or raises InvalidInput."""
+        with contextlib.suppress(InvalidInput):
+            loaded(f"{HEADER},source2_url,importance\n{body}")
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=40))
+    def test_any_text(self, text: str) -> None:
+        """Any text at all loads or raises InvalidInput."""
+        with contextlib.suppress(InvalidInput):
+            loaded(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, ROOT
 from tests.strategies import rich_timelines
@@ -537,3 +539,60 @@ class TestImportSheet:
         assert ["about", "year-only", "month", "time", "span", "an-era", "seconds"] == [
             e.id for e in load_timeline(out)
         ]
+
+
+#: Keys of TimelineJS slides, and a few others, for fuzzing.
+_KEYS = [
+    "events",
+    "title",
+    "eras",
+    "start_date",
+    "end_date",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "millisecond",
+    "display_date",
+    "text",
+    "headline",
+    "unique_id",
+    "group",
+    "media",
+    "url",
+    "caption",
+    "credit",
+    "x_timeline",
+    "date",
+    "tags",
+    "sources",
+    "as_of",
+    "description",
+    "other",
+]
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10_000) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+class TestImportNeverCrashes:
+    """Whatever a file holds, the importers give a timeline or located problems, never a traceback."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(st.sampled_from(_KEYS), _json_values, max_size=4))
+    def test_json(self, document: dict[str, Any]) -> None:
+        """Random TimelineJS-shaped JSON imports or raises InvalidInput."""
+        with contextlib.suppress(InvalidInput):
+            import_json(document)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(st.text(st.sampled_from("12a:,;\"' \n<>-/PM"), max_size=6), max_size=6), max_size=4))
+    def test_sheet(self, cells: list[list[str]]) -> None:
+        """Random cells under the template's header import or raise InvalidInput."""
+        lines = [TEMPLATE_HEADER] + [",".join('"' + c.replace('"', '""') + '"' for c in row) for row in cells]
+        with contextlib.suppress(InvalidInput):
+            import_sheet("\n".join(lines) + "\n")
