@@ -220,6 +220,11 @@ class TestExcelFlavours:
             ),
         ] == list(timeline.events)
 
+    def test_excel_sep_line(self) -> None:
+        """Excel's "sep=;" first line names the delimiter and is not a row."""
+        assert [("a", "A, b")] == [(e.id, e.title) for e in loaded("sep=;\r\nid;title;date\r\na;A, b;2024\r\n")]
+        assert errors("sep=;\nid;title;date\na;A;2024-13\n")[0].startswith("events.csv:2:3: error: event 'a'")
+
     def test_tab_delimited(self) -> None:
         """Tab-separated text (a spreadsheet's "Unicode text") loads."""
         timeline = loaded("id\ttitle\tdate\na\tA, with comma\t2024\n")
@@ -315,6 +320,12 @@ class TestLocatedErrors:
             "events.csv:1:1: error: the first row must be the header naming the columns: "
             "id,title,date,end,description,location,tz,tags,... (found 'a', 'A', '2024')"
         ] == errors("a,A,2024\n")
+
+    def test_same_source_column_twice(self) -> None:
+        """source_url and source1_url name the same column."""
+        assert errors("id,title,date,source_url,source1_url\na,A,2024,,\n")[0].startswith(
+            "events.csv:1:5: error: column 'source1_url' repeats column 4"
+        )
 
     def test_duplicate_column(self) -> None:
         """A column named twice is an error at the second."""

@@ -42,9 +42,6 @@ __all__ = ["COLUMNS", "Table", "export_csv", "neutralise", "read_csv", "read_tab
 COLUMNS: Final = ("id", "title", "date", "end", "description", "location", "tz", "tags")
 SOURCE_PARTS: Final = ("url", "title", "publisher", "published")
 REQUIRED: Final = ("id", "title", "date")
-#: More sources than this per event would be a mistake in the header, not data.
-MAX_SOURCES: Final = 99
-
 _SOURCE_COLUMN: Final = re.compile(r"^source(?P<number>[1-9][0-9]?)?_(?P<part>url|title|publisher|published)$")
 #: Cells a spreadsheet may treat as a formula (OWASP CSV injection), plus the apostrophe that marks them.
 _FORMULA_START: Final = frozenset("=+-@\t\r'")
@@ -167,7 +164,10 @@ def _delimiter(text: str) -> str:
 def read_table(text: str, display: str) -> Table:
     """The header and non-blank rows of a CSV text; raise `InvalidInput` for a file the csv module cannot split."""
     text = text.removeprefix("\ufeff")
-    delimiter = _delimiter(text)
+    # Excel's "sep=;" first line names the delimiter; Excel does not show it as a row, so neither do we.
+    sep = re.match(r"sep=(.)\r?\n", text)
+    delimiter = sep[1] if sep else _delimiter(text)
+    text = text[sep.end() :] if sep else text
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     row_numbers: list[int] = []
@@ -266,7 +266,10 @@ def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], display: str) 
                 position,
             )
         elif isinstance(key, tuple):
-            sources.setdefault(key[1], {})[key[0]] = position
+            parts = sources.setdefault(key[1], {})
+            if key[0] in parts:  # source_url and source1_url name the same thing
+                problem(f"column {raw.strip()!r} repeats column {parts[key[0]] + 1}; name each column once", position)
+            parts[key[0]] = position
         else:
             index[key] = position
     missing = [name for name in REQUIRED if name not in index]
