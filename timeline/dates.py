@@ -320,11 +320,11 @@ def bound_key(instant: Instant | None, *, latest: bool = False) -> int:
     if instant is None:
         return _UNBOUNDED if latest else -_UNBOUNDED
     if isinstance(instant, dt.datetime):
+        # Subtract the offset as a number: as datetimes, 0001-01-01T00:00+09:00 would fall before year 1.
         offset = instant.utcoffset()
-        if offset is not None:
-            instant = instant.replace(tzinfo=None) - offset
+        offset_us = (offset // dt.timedelta(microseconds=1)) if offset is not None else 0
         seconds = instant.hour * 3600 + instant.minute * 60 + instant.second
-        return instant.toordinal() * _DAY_US + seconds * 1_000_000 + instant.microsecond
+        return instant.toordinal() * _DAY_US + seconds * 1_000_000 + instant.microsecond - offset_us
     return instant.toordinal() * _DAY_US + (_DAY_US - 1 if latest else 0)
 
 
