@@ -475,6 +475,13 @@ class TestDates:
         exact, _ = render_both(to_markdown(sourced(event("a", "A", "2019"))))
         assert () == exact.paragraphs
 
+    def test_legend_unknown_ends(self) -> None:
+        """Intervals with an unknown start or end explain their "?"."""
+        page, _ = render_both(to_markdown(sourced(event("a", "A", "/2020"), event("b", "B", "2019/"))))
+        assert (
+            "Dates are as precise as the sources allow; “? – …” start not known; “… – ?” end not known."
+        ) == page.paragraphs[-1]
+
     def test_as_of_option(self, example_timeline: Timeline) -> None:
         """--as-of names the day ongoing events run to."""
         page, _ = render_both(to_markdown(example_timeline, as_of=dt.date(2025, 8, 1)))

@@ -130,6 +130,45 @@ PIECES: Final = (
     "ﬂ°°58¶ß",
 )
 hostile = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), min_size=1, max_size=10).map("".join)
+#: Near-links: the pieces GFM's autolinker looks at, glued together in every order.
+LINK_PIECES: Final = (
+    "a",
+    "Z",
+    "0",
+    ".",
+    "@",
+    "_",
+    "-",
+    "+",
+    "/",
+    ":",
+    "//",
+    "http",
+    "https://",
+    "ftp://",
+    "HTTP://",
+    "www.",
+    "|",
+    "(",
+    ")",
+    ";",
+    "&",
+    "&amp;",
+    "!",
+    "*",
+    "~",
+    "<",
+    ">",
+    "?",
+    ",",
+    "'",
+    '"',
+    " ",
+    "x.org",
+    "b.co",
+    "é",
+)
+near_links = st.lists(st.sampled_from(LINK_PIECES), min_size=1, max_size=12).map("".join)
 titles = hostile.filter(lambda t: clean(t) != "")
 
 
@@ -204,6 +243,24 @@ class TestHostileText:
         page, _ = render_both(markdown)
         assert (one_line,) == page.paragraphs
         assert ((2, one_line),) == page.headings
+        assert ((one_line,),) == page.tables[0].rows
+
+
+class TestNearLinks:
+    """Property: text full of almost-URLs and almost-addresses links the same text in both renderers."""
+
+    @settings(max_examples=400, deadline=None)
+    @given(near_links)
+    def test_links_agree(self, text: str) -> None:
+        """Every place GitHub would autolink is an explicit link, so markdown-it shows the same links."""
+        one_line = clean(text)
+        if not one_line:
+            return
+        markdown = (
+            f"{line(one_line)}\n\n| h |\n| - |\n| {inline(one_line)} |\n\n- **x** — {inline(one_line)}[^1]\n\n[^1]: n\n"
+        )
+        page, _ = render_both(markdown)
+        assert (one_line,) == page.paragraphs[:1]
         assert ((one_line,),) == page.tables[0].rows
 
 

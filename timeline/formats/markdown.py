@@ -9,6 +9,7 @@ Texts are prepared column by column (all titles, all dates, ...) so that escapin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -44,51 +45,49 @@ START_UNKNOWN: Final = "Start unknown"
 
 
 def _group_indices(events: Sequence[Event], locale: str) -> list[tuple[str, list[int]]]:
-    # Each event's start as two flat int lists, not a tuple per event: tuples that outlive the loop
-    # would make the garbage collector sweep the whole timeline again and again on a large export.
-    precisions: list[int] = []
-    years: list[int] = []
+    # Each event's heading as an int key (precision * 10**5 + first year), per grouping: ints, not
+    # tuples, because containers that outlive the loop make the garbage collector sweep the whole
+    # timeline again and again on a large export.
+    by_year: list[int] = []
+    by_decade: list[int] = []
     for event in events:
         date = event.date
         earliest = date.earliest
         if earliest is None:
-            precisions.append(-1)
-            years.append(0)
-        else:
-            precisions.append((date.first if isinstance(date, Interval) else date).precision)
-            years.append(earliest.year)
-    labels: dict[tuple[int, int], str] = {}
-    for by in (Precision.YEAR, Precision.DECADE):
+            by_year.append(-1)
+            by_decade.append(-1)
+            continue
+        precision = (date.first if isinstance(date, Interval) else date).precision
+        year = earliest.year
+        # A heading never claims more precision than the event: "late 1960s" goes under "1960s".
+        century = year // 100 * 100
+        decade = 100_000 + year // 10 * 10 if precision >= Precision.DECADE else century
+        by_decade.append(decade)
+        by_year.append(200_000 + year if precision >= Precision.YEAR else decade)
+    for keys in (by_year, by_decade):
         groups: list[tuple[str, list[int]]] = []
         last = None
-        for index, (precision, year) in enumerate(zip(precisions, years, strict=True)):
-            if precision < 0:
-                label = START_UNKNOWN
-            else:
-                # A heading never claims more precision than the event: "late 1960s" goes under "1960s".
-                precision = min(precision, by)
-                if precision >= Precision.YEAR:
-                    key = (int(Precision.YEAR), year)
-                else:
-                    span = 100 if precision == Precision.CENTURY else 10
-                    key = (precision, year // span * span)
-                label = labels.get(key) or labels.setdefault(key, _label(*key, locale))
-            if label == last:
+        for index, key in enumerate(keys):
+            if key == last:
                 groups[-1][1].append(index)
-            else:
-                groups.append((label, [index]))
-                last = label
-            if by is Precision.YEAR and len(groups) > MAX_YEAR_GROUPS:
+                continue
+            if keys is by_year and len(groups) == MAX_YEAR_GROUPS:
                 break
+            groups.append((_label(key, locale), [index]))
+            last = key
         else:
             return groups
     raise AssertionError("unreachable: decade grouping never stops early")
 
 
-def _label(precision: int, year: int, locale: str) -> str:
-    if precision >= Precision.YEAR:
+@functools.lru_cache(maxsize=1024)
+def _label(key: int, locale: str) -> str:
+    if key < 0:
+        return START_UNKNOWN
+    precision, year = divmod(key, 100_000)
+    if precision == 2:
         return str(year)
-    return display(FuzzyDate(Precision(precision), year), locale)
+    return display(FuzzyDate(Precision.DECADE if precision else Precision.CENTURY, year), locale)
 
 
 def group_events(events: Sequence[Event], locale: str = "en") -> list[Group]:
@@ -112,12 +111,11 @@ class Footnotes:
     def refs(self, sources: Sequence[Source]) -> str:
         """The footnote references for one event's sources, separated by spaces."""
         numbers = self.numbers
+        if len(sources) == 1:  # the common case: one hash of the source, no list
+            return f"[^{numbers.setdefault(sources[0], len(numbers) + 1)}]"
         labels: list[str] = []
         for source in sources:
-            number = numbers.get(source)
-            if number is None:
-                number = numbers[source] = len(numbers) + 1
-            label = f"[^{number}]"
+            label = f"[^{numbers.setdefault(source, len(numbers) + 1)}]"
             if label not in labels:
                 labels.append(label)
         return " ".join(labels)
@@ -199,16 +197,18 @@ def _details(events: Sequence[Event], *, as_list: bool) -> list[str]:
     details: list[str] = []
     start = 0
     for location, count in zip(locations, counts, strict=True):
-        if count == 1 and cleaned[start]:
-            text = escaped[start]
+        if count < 2:  # the common cases, without a list per event
+            first, rest = (escaped[start] if count and cleaned[start] else ""), ""
         else:
-            text = separator.join([escaped[i] for i in range(start, start + count) if cleaned[i]])
+            kept = [escaped[i] for i in range(start, start + count) if cleaned[i]]
+            first = kept[0] if kept else ""
+            rest = "".join(separator + (protect_start(p) if as_list else p) for p in kept[1:])
         start += count
         if location:
-            text = f"*{location}* — {text}" if text else f"*{location}*"
-        if as_list and text:
-            text = separator.join(protect_start(p) for p in text.split(separator))
-        details.append(text)
+            first = f"*{location}* — {first}" if first else f"*{location}*"
+        elif as_list:
+            first = protect_start(first)  # the paragraph starts a line
+        details.append(first + rest)
     return details
 
 
@@ -268,21 +268,28 @@ def _mermaid(title: str, groups: Sequence[tuple[str, list[int]]], columns: _Colu
 
 def _legend(events: Sequence[Event], as_of: dt.date | None, locale: str) -> str | None:
     """One line saying what the date marks mean, naming only the marks the dates use."""
-    approximate = uncertain = ongoing = False
+    approximate = uncertain = ongoing = no_start = no_end = False
     for event in events:
         date = event.date
         approximate = approximate or date.approximate
         uncertain = uncertain or date.uncertain
-        ongoing = ongoing or (isinstance(date, Interval) and date.end is Bound.OPEN)
+        if isinstance(date, Interval):
+            ongoing = ongoing or date.end is Bound.OPEN
+            no_start = no_start or date.start is Bound.UNKNOWN
+            no_end = no_end or date.end is Bound.UNKNOWN
+    year = FuzzyDate(Precision.YEAR, 2000)
     marks: list[str] = []
     if approximate:
         marks.append(f"“{_mark(FuzzyDate(Precision.YEAR, 2000, approximate=True), locale)}” approximate")
     if uncertain:
         marks.append(f"“{_mark(FuzzyDate(Precision.YEAR, 2000, uncertain=True), locale)}” uncertain")
+    if no_start:
+        marks.append(f"“{_mark(Interval(Bound.UNKNOWN, year), locale)}” start not known")
+    if no_end:
+        marks.append(f"“{_mark(Interval(year, Bound.UNKNOWN), locale)}” end not known")
     if ongoing:
-        since = _mark(Interval(FuzzyDate(Precision.YEAR, 2000), Bound.OPEN), locale)
         day = f" as of {display(FuzzyDate(Precision.DAY, as_of.year, as_of.month, as_of.day), locale)}" if as_of else ""
-        marks.append(f"“{since}” still going on{day}")
+        marks.append(f"“{_mark(Interval(year, Bound.OPEN), locale)}” still going on{day}")
     if not marks:
         return None
     return "*Dates are as precise as the sources allow; " + "; ".join(inline(m) for m in marks) + ".*"

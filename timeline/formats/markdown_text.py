@@ -173,29 +173,34 @@ def _delimit(text: str, end: int) -> int:
     return end
 
 
-def _bare_links(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, href) of every URL, www. address or e-mail address GitHub would link, in order."""
-    position = 0
+def _next_link(text: str, position: int) -> tuple[int, int, str] | None:
+    """The first URL or www. address from `position` that cmark-gfm would link: (start, end, href)."""
     while True:
         url = _URL.search(text, position)
         www = _WWW.search(text, position)
         found = min((m for m in (url, www) if m is not None), key=lambda m: m.start(), default=None)
-        stop = found.start() if found else len(text)
-        yield from _emails(text, position, stop)
         if found is None:
-            return
+            return None
         start = found.start()
         end = _delimit(text, found.end())
-        if found is url:
-            scheme = text.index("://", start) + 3
-            if end <= scheme or not _is_host_char(text[scheme]):
-                position = scheme
-                continue
-            href = text[start:end]
-        else:
-            href = "http://" + text[start:end]
-        yield start, end, href
-        position = end
+        if found is not url:
+            return start, end, "http://" + text[start:end]
+        scheme = text.index("://", start) + 3
+        if end > scheme and _is_host_char(text[scheme]):
+            return start, end, text[start:end]
+        position = scheme  # not a link, and no boundary for e-mail addresses either
+
+
+def _bare_links(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, href) of every URL, www. address or e-mail address GitHub would link, in order."""
+    position = 0
+    while True:
+        found = _next_link(text, position)
+        yield from _emails(text, position, found[0] if found else len(text))
+        if found is None:
+            return
+        yield found
+        position = found[1]
 
 
 def _emails(text: str, start: int, stop: int) -> Iterator[tuple[int, int, str]]:
