@@ -169,6 +169,7 @@ class Page:
 
 
 def parse_html(html: str) -> Page:
+    """The parts of a rendered page that tests compare, read from its HTML."""
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
@@ -195,17 +196,13 @@ def parse_html(html: str) -> Page:
                 tuple(refs_in(tr) for tr in body_rows),
             )
         )
+    # Footnote references and back-links (href "#fn-1", "#fnref1", ...) are compared as `refs` instead.
     links = tuple(
         (same_href(a.attrs.get("href", "")), clean_text(a))
         for a in root.find("a")
-        if id(a) not in in_notes or not ({"footnote-backref"} & a.classes)
-        if not (a.attrs.get("href", "").startswith("#fn"))
+        if not a.attrs.get("href", "").startswith("#fn")
     )
-    code = tuple(
-        (" ".join(c for c in node.attrs.get("class", "").split()), node.text())
-        for pre in root.find("pre")
-        for node in pre.find("code")
-    )
+    code = tuple((node.attrs.get("class", ""), node.text()) for pre in root.find("pre") for node in pre.find("code"))
     return Page(
         headings=tuple(
             (int(n.tag[1]), clean_text(n)) for n in root.walk() if n.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_markdown import ARTICLE, check_table, clean_text, event, parse_html, render_both, to_markdown
+from tests.test_markdown import ARTICLE, check_table, cmark_html, event, parse_html, render_both, to_markdown
 from timeline.display import display
 from timeline.formats.markdown import group_events
 from timeline.formats.markdown_text import (
@@ -307,7 +307,7 @@ class TestSpecificText:
         for markdown in (to_markdown(timeline), to_markdown(timeline, md_style="list", mermaid=True)):
             page, common = render_both(markdown)
             assert "script" not in page.tags | common.tags
-            assert "&lt;script&gt;" in parse_html_raw(markdown)
+            assert "&lt;script&gt;" in cmark_html(markdown)
 
     def test_bare_links_are_explicit(self) -> None:
         """URLs, www. addresses and e-mails in text become the same links in both renderers."""
@@ -327,17 +327,12 @@ class TestSpecificText:
         assert ("javascript:alert(1).",) == page.footnotes
 
 
-def parse_html_raw(markdown: str) -> str:
-    from tests.test_markdown import cmark_html
+class TestOwnReading:
+    """The tests' own reading of rendered HTML."""
 
-    return cmark_html(markdown)
-
-
-def test_clean_text_keeps_no_break_spaces() -> None:
-    """The test's own text reading keeps a no-break space, so a lost one would be noticed."""
-    page = parse_html("<p>10\u00a0000</p>")
-    assert ("10\u00a0000",) == page.paragraphs
-    assert clean_text is not None
+    def test_keeps_no_break_spaces(self) -> None:
+        """A no-break space is kept as text, so one the exporter lost would be noticed."""
+        assert ("10\u00a0000",) == parse_html("<p>10\u00a0000</p>").paragraphs
 
 
 class TestBatches:

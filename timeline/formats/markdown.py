@@ -24,6 +24,7 @@ from timeline.formats.markdown_text import (
     heading,
     inline,
     inline_all,
+    is_safe_url,
     line,
     paragraphs,
     plain,
@@ -97,10 +98,6 @@ def group_events(events: Sequence[Event], locale: str = "en") -> list[Group]:
 
 # --- sources ----------------------------------------------------------------
 
-# What cmark-gfm will not link, and browsers would run or open locally: such a URL is shown as text.
-_UNSAFE_SCHEMES: Final = ("javascript:", "vbscript:", "file:", "data:")
-_URL_IGNORED: Final = "".join(map(chr, range(33)))  # browsers skip these before a scheme
-
 
 class Footnotes:
     """Numbers each distinct source once, in order of first citation."""
@@ -128,13 +125,10 @@ class Footnotes:
         linked_titles, titles_alone = plain_all(titles), inline_all(titles)
         publishers = inline_all(clean_all([s.publisher or "" for s in sources]))
         destinations = [destination(url) for url in urls]
-        # Checked on all URLs at once: whether any is a script or local file URL at all.
-        lowered = "\n".join(urls).lower()
-        any_unsafe = any(scheme in lowered for scheme in _UNSAFE_SCHEMES)
         lines = []
         for index, source in enumerate(sources):
             title, url = titles[index], urls[index]
-            safe = bool(url) and not (any_unsafe and _unsafe(url))
+            safe = bool(url) and is_safe_url(url)  # a script or local file URL is shown as text
             parts: list[str] = []
             if title:
                 parts.append(
@@ -150,10 +144,6 @@ class Footnotes:
             text = protect_start(", ".join(parts) + ".") if parts else "Source without details."
             lines.append(f"[^{index + 1}]: {text}")
         return lines
-
-
-def _unsafe(url: str) -> bool:
-    return url.lstrip(_URL_IGNORED).lower().startswith(_UNSAFE_SCHEMES)
 
 
 # --- events -----------------------------------------------------------------
