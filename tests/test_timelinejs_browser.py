@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -119,7 +120,7 @@ def run_timelinejs(document: bytes) -> dict[str, Any]:
             timeout=180,
             check=True,
             # TimelineJS places dates in the browser's zone; UTC makes the wall clock what it reads back.
-            env={"TZ": "UTC", "PATH": "/usr/bin:/bin", "HOME": work},
+            env={**os.environ, "TZ": "UTC"},
         )
     match = re.search(r'<pre id="result">(.*?)</pre>', run.stdout, re.S)
     assert match is not None, run.stderr[-2000:]
