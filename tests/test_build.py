@@ -109,3 +109,10 @@ class TestWriteOutputs:
             building.write_outputs(outputs)
         assert [old] == list(tmp_path.iterdir())
         assert b"old" == old.read_bytes()
+
+
+def test_cli_default_formats_match_the_library() -> None:
+    """The CLI's default --formats (kept there for a fast start) are the library's."""
+    from timeline import cli
+
+    assert building.DEFAULT_FORMATS == cli.DEFAULT_FORMATS

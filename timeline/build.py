@@ -25,7 +25,7 @@ from timeline.records import Timeline
 
 __all__ = ["DEFAULT_FORMATS", "Output", "build", "plan", "write_outputs"]
 
-DEFAULT_FORMATS: Final = ("ics", "svg", "png", "md", "json")
+DEFAULT_FORMATS: Final = ("ics", "svg", "png", "md", "json", "csv")
 
 
 @attrs.frozen

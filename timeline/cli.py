@@ -428,6 +428,9 @@ def _formats(value: str) -> tuple[str, ...]:
     return names
 
 
+DEFAULT_FORMATS = ("ics", "svg", "png", "md", "json", "csv")  # timeline.build's, without importing it
+
+
 @main.command(context_settings=CONTEXT)
 @click.argument(
     "events_dir", default="events", type=click.Path(path_type=Path, file_okay=False), metavar="[EVENTS_DIR]"
@@ -443,7 +446,7 @@ def _formats(value: str) -> tuple[str, ...]:
 )
 @click.option(
     "--formats",
-    default="ics,svg,png,md,json",
+    default=",".join(DEFAULT_FORMATS),
     show_default=True,
     metavar="LIST",
     help="Comma-separated formats to write for each event file.",
@@ -456,8 +459,8 @@ def _formats(value: str) -> tuple[str, ...]:
 def build(events_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool, watch: bool, **kwargs: Any) -> None:
     """Build every event file in EVENTS_DIR into EXPORTS_DIR, in every format.
 
-    For events/NAME.yaml it writes exports/NAME.ics, .svg, .png, .md (showing the SVG)
-    and .json. Everything is validated first: if any file is invalid, nothing is written.
+    For events/NAME.yaml it writes exports/NAME.ics, .svg, .png, .md (showing the SVG),
+    .json and .csv. Everything is validated first: if any file is invalid, nothing is written.
     Unchanged outputs are left untouched. SOURCE_DATE_EPOCH or the timeline's as_of
     makes the build reproducible.
 
