@@ -286,7 +286,7 @@ class TestExample:
     """The shipped example, as the CLI writes it."""
 
     def test_golden_file(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """The committed exports/nk-russia.md is what the CLI writes with the SVG beside it, as `timeline build` does."""
+        """exports/nk-russia.md is what the CLI writes with the SVG beside it, as `timeline build` does."""
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
         out = tmp_path / "nk-russia.md"
         result = CliRunner().invoke(main, ["export", str(EXAMPLE), "-o", str(out), "--image", "nk-russia.svg"])
