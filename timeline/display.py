@@ -193,7 +193,12 @@ def _single(d: FuzzyDate, locale: str) -> str:
 
 def display(date: EventDate, locale: str = DEFAULT_LOCALE) -> str:
     """The date as a reader should see it: precision, approximation and uncertainty visible."""
-    locale = _normalise(locale)
+    return _display(date, _normalise(locale))
+
+
+@functools.lru_cache(maxsize=8192)
+def _display(date: EventDate, locale: str) -> str:
+    # Large timelines repeat dates ("2024", "June 2025"); every exporter asks for each one.
     if isinstance(date, FuzzyDate):
         return _single(date, locale)
     words = _words(locale)

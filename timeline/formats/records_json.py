@@ -7,6 +7,7 @@ recomputed on input, not trusted).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -41,19 +42,26 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=8192)
+def _date_fields(date: EventDate, locale: str) -> tuple[tuple[str, Any], ...]:
+    # Computed once per distinct date: large timelines repeat them.
+    return (
+        ("date", date.canonical()),
+        ("display", display(date, locale)),
+        ("earliest", iso(date.earliest)),
+        ("latest", iso(date.latest)),
+        ("precision", _first(date).precision.label),
+        ("approximate", date.approximate),
+        ("uncertain", date.uncertain),
+    )
+
+
 def event_record(event: Event, locale: str = "en") -> dict[str, Any]:
     """One event as plain JSON-ready data."""
-    date = event.date
     return {
         "id": event.id,
         "title": event.title,
-        "date": date.canonical(),
-        "display": display(date, locale),
-        "earliest": iso(date.earliest),
-        "latest": iso(date.latest),
-        "precision": _first(date).precision.label,
-        "approximate": date.approximate,
-        "uncertain": date.uncertain,
+        **dict(_date_fields(event.date, locale)),
         "description": event.description,
         "location": event.location,
         "tz": event.tz,
@@ -64,11 +72,23 @@ def event_record(event: Event, locale: str = "en") -> dict[str, Any]:
 
 
 def export_json(timeline: Timeline, options: ExportOptions) -> Exported:
+    """The timeline as JSON with one event per line: readable in a diff, and written by the C encoder.
+
+    (`json.dumps(indent=...)` falls back to the pure-Python encoder, three times slower.)
+    """
     as_of = options.as_of or timeline.as_of
-    document = {
+    header = {
         "title": options.title or timeline.title,
         "description": timeline.description,
         "as_of": as_of.isoformat() if as_of else None,
-        "events": [event_record(event, options.locale) for event in timeline.events],
     }
-    return Exported((json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ["{"]
+    lines.extend(f"  {encode(key)}: {encode(value)}," for key, value in header.items())
+    records = [f"    {encode(event_record(event, options.locale))}" for event in timeline.events]
+    lines.append('  "events": [' if records else '  "events": []')
+    if records:
+        lines.append(",\n".join(records))
+        lines.append("  ]")
+    lines.append("}")
+    return Exported(("\n".join(lines) + "\n").encode("utf-8"))
