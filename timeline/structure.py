@@ -40,6 +40,9 @@ SOURCE_FIELDS: Final = ("url", "title", "publisher", "published")
 HEADER_FIELDS: Final = ("title", "description", "as_of")
 TOP_FIELDS: Final = ("timeline", "events", *HEADER_FIELDS)
 
+_ALLOWED_SETS: Final = {
+    fields: frozenset(fields) for fields in (EVENT_FIELDS, SOURCE_FIELDS, HEADER_FIELDS, TOP_FIELDS)
+}
 _ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -108,6 +111,9 @@ class _Structurer:
         what: str,
         ignored: frozenset[str] = frozenset(),
     ) -> None:
+        known = _ALLOWED_SETS[allowed]
+        if mapping.keys() <= known or (ignored and mapping.keys() <= known | ignored):  # the usual case, in C
+            return
         for key in mapping:
             if key not in allowed and key not in ignored:
                 self.error(
@@ -238,6 +244,8 @@ def _event(s: _Structurer, raw: Any, path: DataPath) -> Event | None:
 
 
 def _tz(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> str | None:
+    if raw is None:
+        return None
     name = s.text(raw, path, label, "tz")
     if name is None:
         return None
