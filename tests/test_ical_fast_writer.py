@@ -1,20 +1,15 @@
-"""Export speed: 5,000 events in under 1.5 s, and the fast writer's output still parses with icalendar."""
+"""The fast writer's output parses with icalendar and matches the benchmark's yardstick (figures: nox -s bench)."""
 
 from __future__ import annotations
 
 import icalendar
 
-from tests.ical.bench import OPTIONS, bench_timeline, events_per_second, minimal_writer
+from tests.ical.bench import OPTIONS, bench_timeline, minimal_writer
 from timeline.formats.ical import export_ics
 
 
 class TestSpeed:
-    """The direct writer keeps exports fast (tests/ical/bench.py reports the figures)."""
-
-    def test_five_thousand_events(self) -> None:
-        """5,000 events export in under 1.5 s (best of three)."""
-        timeline = bench_timeline(5_000)
-        assert events_per_second(export_ics, timeline) > 5_000 / 1.5
+    """The direct writer stays correct; its speed is reported by tests/ical/bench.py, not asserted."""
 
     def test_output_parses(self) -> None:
         """icalendar reads every event of the fast writer's output, without errors."""
