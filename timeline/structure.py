@@ -40,7 +40,7 @@ SOURCE_FIELDS: Final = ("url", "title", "publisher", "published")
 HEADER_FIELDS: Final = ("title", "description", "as_of")
 TOP_FIELDS: Final = ("timeline", "events", *HEADER_FIELDS)
 
-_ALLOWED_SETS: Final = {
+_ALLOWED_SETS: Final[dict[tuple[str, ...], frozenset[str]]] = {
     fields: frozenset(fields) for fields in (EVENT_FIELDS, SOURCE_FIELDS, HEADER_FIELDS, TOP_FIELDS)
 }
 _ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
