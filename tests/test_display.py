@@ -51,7 +51,11 @@ class TestDisplay:
             ("de", "June 2024", "Juni 2024"),
             ("de", "c. 2019", "ca. 2019"),
             ("ko", "June 2024", "2024년 6월"),
-            ("es", "late 1970s", "finales de años 1970"),
+            ("es", "late 1970s", "finales de los años 1970"),
+            ("fr", "late 1970s/early 1980s", "fin des années 1970 – début des années 1980"),
+            ("de", "mid-1990s", "Mitte der 1990er"),
+            ("ru", "early 1970s", "начало 1970-х"),
+            ("fr", "late 2025", "fin 2025"),
         ],
     )
     def test_locales(self, locale: str, text: str, expected: str) -> None:

@@ -160,7 +160,7 @@ class TestExport:
         assert ["late 1970s – early 1980s", "since October 2024"] == [
             s["display_date"] for s in exported(timeline)["events"]
         ]
-        assert "fin années 1970 – début années 1980" == slide(timeline, locale="fr")["display_date"]
+        assert "fin des années 1970 – début des années 1980" == slide(timeline, locale="fr")["display_date"]
 
     def test_text_is_escaped_html(self) -> None:
         """Headline and text are HTML: &, < and > are escaped; paragraphs and line breaks are kept."""

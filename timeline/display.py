@@ -47,6 +47,9 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "winter": "hiver {}",
         "century": "{}–{}",
         "decade": "années {}",
+        "early decade": "début des années {}",
+        "mid decade": "milieu des années {}",
+        "late decade": "fin des années {}",
     },
     "de": {
         "early": "Anfang {}",
@@ -62,6 +65,9 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "winter": "Winter {}",
         "century": "{}–{}",
         "decade": "{}er",
+        "early decade": "Anfang der {}er",
+        "mid decade": "Mitte der {}er",
+        "late decade": "Ende der {}er",
     },
     "es": {
         "early": "principios de {}",
@@ -77,6 +83,9 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "winter": "invierno de {}",
         "century": "{}–{}",
         "decade": "años {}",
+        "early decade": "principios de los años {}",
+        "mid decade": "mediados de los años {}",
+        "late decade": "finales de los años {}",
     },
     "ru": {
         "early": "начало {}",
@@ -92,6 +101,9 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "winter": "зима {}",
         "century": "{}–{}",
         "decade": "{}-е",
+        "early decade": "начало {}-х",
+        "mid decade": "середина {}-х",
+        "late decade": "конец {}-х",
     },
     "ko": {
         "early": "{} 초",
@@ -183,7 +195,9 @@ def _single(d: FuzzyDate, locale: str) -> str:
     words = _words(locale)
     text = _base(d, locale)
     if d.part is not None:
-        text = words[d.part.value].format(text)
+        # Some languages phrase "late 1970s" differently from "late 2025" ("fin des années 1970").
+        decade_phrase = words.get(f"{d.part.value} decade") if d.precision is Precision.DECADE else None
+        text = decade_phrase.format(d.year) if decade_phrase else words[d.part.value].format(text)
     if d.approximate:
         text = words["approx"].format(text)
     if d.uncertain:
