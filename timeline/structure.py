@@ -398,7 +398,10 @@ def _sources(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> tup
             publisher=s.text(item.get("publisher"), (*item_path, "publisher"), label, "publisher"),
             published=published,
         )
-        if source == Source() and len(s.problems) == problems_before:
+        if (
+            not (source.url or source.title or source.publisher or source.published)
+            and len(s.problems) == problems_before
+        ):
             s.error("is empty; give at least a url or a title", item_path, event_id=label, field="sources")
             continue
         sources.append(source)
