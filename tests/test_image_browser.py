@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from image_cases import dense_week, many_scripts, random_events
 
+from tests.browser import dump_dom, read_json_result
 from timeline import Timeline
 from timeline.formats import ExportOptions
 from timeline.formats.image import export_svg
@@ -62,35 +58,8 @@ def _page(svgs: dict[str, bytes]) -> str:
 
 def browser_boxes(svgs: dict[str, bytes]) -> dict[str, Any]:
     """Every text and mark box of each SVG as headless Chromium lays it out."""
-    with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / "page.html"
-        page.write_text(_page(svgs), encoding="utf-8")
-        profile = Path(tmp) / "profile"
-        run = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--window-size=1400,1000",
-                "--dump-dom",
-                page.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=True,
-        )
-    match = re.search(r'<pre id="result">(.*)</pre>', run.stdout, re.S)
-    assert match is not None, run.stderr[-2000:]
-    text = match.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    result: dict[str, Any] = json.loads(text)
+    dom = dump_dom(_page(svgs), flags=["--window-size=1400,1000"])
+    result: dict[str, Any] = read_json_result(dom, "result")
     return result
 
 

@@ -7,12 +7,8 @@ period and event label it must show, in order.
 
 from __future__ import annotations
 
-import html
 import json
 import random
-import re
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +16,7 @@ from typing import Any, Final
 
 import pytest
 
+from tests.browser import dump_dom, read_json_result
 from tests.test_markdown import ARTICLE, cmark_html, event, mdit_html, parse_html, to_markdown
 from timeline.display import display
 from timeline.formats.markdown import group_events
@@ -31,18 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MERMAID_JS = Path(__file__).resolve().parent / "clients" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "markdown"
 
-CHROMIUM_FLAGS: Final = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--virtual-time-budget=120000",
-    "--dump-dom",
-)
+CHROMIUM_FLAGS: Final = ("--virtual-time-budget=120000",)
 
 # The page renders each diagram in turn and writes, per diagram, the error (if any) and the text of
 # every SVG <text> element in document order (a wrapped label's lines joined by spaces).
@@ -86,20 +72,9 @@ class Rendered:
 def render_mermaid(diagrams: Sequence[str]) -> list[Rendered]:
     """Render each diagram with mermaid in one Chromium run; fails if Chromium or mermaid is missing."""
     assert MERMAID_JS.is_file(), f"{MERMAID_JS} missing: run tests/clients/install.sh"
-    with tempfile.TemporaryDirectory() as work:
-        page = Path(work) / "page.html"
-        data = json.dumps(list(diagrams)).replace("</", "<\\/")
-        page.write_text(_PAGE.format(diagrams=data, script=MERMAID_JS.as_uri()), "utf-8")
-        profile = Path(work) / "profile"
-        result = subprocess.run(
-            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", page.as_uri()],
-            capture_output=True,
-            timeout=300,
-            check=True,
-        )
-    match = re.search(r'<pre id="out">(.*?)</pre>', result.stdout.decode("utf-8"), re.S)
-    assert match is not None, "Chromium printed no page"
-    results: list[dict[str, Any]] = json.loads(html.unescape(match[1]))
+    data = json.dumps(list(diagrams)).replace("</", "<\\/")
+    dom = dump_dom(_PAGE.format(diagrams=data, script=MERMAID_JS.as_uri()), flags=CHROMIUM_FLAGS, timeout=300)
+    results: list[dict[str, Any]] = read_json_result(dom, "out")
     assert len(diagrams) == len(results)
     return [Rendered(r["error"], tuple(" ".join(t.split()) for t in r["texts"])) for r in results]
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import os
 import re
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import dump_dom, read_json_result
 from tests.conftest import CLIENTS
 from timeline import Timeline, load_timeline
 from timeline.dates import Bound, FuzzyDate, Instant, Interval, Precision
@@ -24,18 +21,9 @@ from timeline.formats.timelinejs import export_timelinejs
 DIST = CLIENTS / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 EDGE_CASES = Path(__file__).parent / "golden" / "timelinejs" / "edge-cases.yaml"
 CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
     "--window-size=1400,900",
     # TimelineJS animates and lays out on timers; virtual time lets it finish before the DOM is dumped.
     "--virtual-time-budget=15000",
-    "--dump-dom",
 ]
 
 # After TimelineJS is ready, reads its model (config.events: the dates it parsed), its time markers and
@@ -110,21 +98,9 @@ def run_timelinejs(document: bytes) -> dict[str, Any]:
     # The JSON goes into a <script> element; "<" as \\u003c keeps "</script>" in text from closing it.
     data = document.decode("utf-8").replace("<", "\\u003c")
     page_text = _PAGE.format(css=css.as_uri(), js=js.as_uri(), data=data, script_path=js.parent.as_uri() + "/")
-    with tempfile.TemporaryDirectory() as work:
-        page = Path(work) / "page.html"
-        page.write_text(page_text, encoding="utf-8")
-        run = subprocess.run(
-            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={Path(work) / 'profile'}", page.as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=True,
-            # TimelineJS places dates in the browser's zone; UTC makes the wall clock what it reads back.
-            env={**os.environ, "TZ": "UTC"},
-        )
-    match = re.search(r'<pre id="result">(.*?)</pre>', run.stdout, re.S)
-    assert match is not None, run.stderr[-2000:]
-    result: dict[str, Any] = json.loads(html.unescape(match[1]))
+    # TimelineJS places dates in the browser's zone; UTC makes the wall clock what it reads back.
+    dom = dump_dom(page_text, flags=CHROMIUM_FLAGS, env={**os.environ, "TZ": "UTC"})
+    result: dict[str, Any] = read_json_result(dom, "result")
     return result
 
 
