@@ -1054,9 +1054,38 @@ def _summary(timeline: Timeline, facts: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+#: What XML 1.0 cannot hold and fonts have no glyph for: control characters and the noncharacters U+FFFE, U+FFFF.
+_UNDRAWABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_BREAKS: Final = re.compile("[\t\n\r\x85]")
+
+
+def drawable(text: str) -> str:
+    """The text as an image shows it: tabs and line breaks as spaces, other control characters as U+FFFD."""
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return _UNDRAWABLE.sub("\ufffd", _BREAKS.sub(" ", text))
+
+
+def _drawable_input(timeline: Timeline, options: ExportOptions) -> tuple[Timeline, ExportOptions]:
+    """The timeline and options with every text the image draws made `drawable` (event text is untrusted)."""
+    events = [
+        event
+        if event.title.isprintable() and all(tag.isprintable() for tag in event.tags)
+        else attrs.evolve(event, title=drawable(event.title), tags=tuple(dict.fromkeys(map(drawable, event.tags))))
+        for event in timeline.events
+    ]
+    timeline = timeline.replace(
+        title=drawable(timeline.title),
+        description=drawable(timeline.description) if timeline.description else None,
+        events=events,
+    )
+    return timeline, attrs.evolve(options, title=drawable(options.title) if options.title else None)
+
+
 def _export(timeline: Timeline, options: ExportOptions, fmt: Literal["svg", "png", "pdf"]) -> Exported:
     import matplotlib
 
+    timeline, options = _drawable_input(timeline, options)
     theme = THEMES[options.theme]
     settings: Any = {**_RC, "font.family": list(font_families())}
     with matplotlib.rc_context(settings):
