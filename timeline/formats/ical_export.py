@@ -219,7 +219,7 @@ def _event_properties(event: Event, context: _Context) -> list[Property]:
         props.append(("LOCATION", event.location))
     url = next((source.url for source in event.sources if source.url), None)
     if url:
-        props.append(("URL", Uri(url)))
+        props.append(("URL", Uri.of(url)))
     categories = tuple(dict.fromkeys(c for c in map(category, event.tags) if c))
     if categories:
         props.append(("CATEGORIES", Categories(categories)))

@@ -35,9 +35,14 @@ _LIMIT: Final = 75
 
 
 class Uri(str):
-    """A URI value (URL): written as it is, no TEXT escaping."""
+    """A URI value (URL): written as it is, no TEXT escaping; make it with `Uri.of` to encode what a URI cannot hold."""
 
     __slots__ = ()
+
+    @classmethod
+    def of(cls, url: str) -> Uri:
+        """The URL with control characters and spaces percent-encoded, so it stays one property value."""
+        return cls(_URI_UNSAFE.sub(lambda m: f"%{ord(m[0]):02X}", url) if _URI_UNSAFE.search(url) else url)
 
 
 @attrs.frozen
@@ -59,8 +64,16 @@ class Zoned:
 Value: TypeAlias = str | Uri | Categories | dt.date | dt.datetime | Zoned
 
 
+#: RFC 5545 3.3.11 allows no CONTROL character in TEXT but TAB (line breaks are escaped as `\n`).
+_CONTROLS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: What may not stand in a URI value: controls (a CR or LF would end the property) and spaces.
+_URI_UNSAFE: Final = re.compile("[\x00-\x20\x7f]")
+
+
 def escape_text(text: str) -> str:
-    r"""RFC 5545 3.3.11 TEXT: backslash, semicolon and comma escaped, line breaks as `\n`."""
+    r"""RFC 5545 3.3.11 TEXT: backslash, semicolon and comma escaped, line breaks as `\n`, other controls as U+FFFD."""
+    if not text.isprintable() and _CONTROLS.search(text):  # isprintable is a fast C scan; most text passes
+        text = _CONTROLS.sub("\ufffd", text)
     if "\\" in text:
         text = text.replace("\\", "\\\\")
     if ";" in text:
