@@ -94,6 +94,7 @@ _DESTINATION: Final = str.maketrans({"\\": "\\\\", "<": "\\<", ">": "\\>", "|": 
 # What cmark-gfm refuses to link; browsers skip leading controls and spaces, so the test does too.
 _UNSAFE_SCHEMES: Final = ("javascript:", "vbscript:", "file:", "data:")
 _URL_IGNORED: Final = "".join(map(chr, range(33)))
+_TAB_NEWLINE: Final = str.maketrans("", "", "\t\n\r")
 
 
 def _backslash(match: re.Match[str]) -> str:
@@ -246,7 +247,8 @@ def destination(href: str) -> str:
 
 def is_safe_url(href: str) -> bool:
     """False for a URL that cmark-gfm will not link and a browser would run or open locally."""
-    return not href.lstrip(_URL_IGNORED).lower().startswith(_UNSAFE_SCHEMES)
+    # A browser's URL parser also drops tabs and line breaks anywhere: "java\tscript:" is "javascript:".
+    return not href.lstrip(_URL_IGNORED).translate(_TAB_NEWLINE).lower().startswith(_UNSAFE_SCHEMES)
 
 
 def link(text: str, href: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any, Final
 from timeline.dates import Bound, EventDate, FuzzyDate, Instant, Precision
 from timeline.display import display
 from timeline.formats import Exported, ExportOptions, Skipped
+from timeline.formats.markdown_text import is_safe_url
 from timeline.importing import ImportOptions
 from timeline.records import Event, Source, Timeline
 
@@ -156,8 +157,10 @@ def _link_text(url: str) -> str:
 def _source_html(source: Source, locale: str) -> str:
     label = source.title or source.publisher or _link_text(source.url or "")
     head = _escape(label)
-    if source.url:
+    if source.url and is_safe_url(source.url):  # a javascript: or data: source is shown, never linked
         head = f'<a href="{html.escape(source.url, quote=True)}">{head}</a>'
+    elif source.url and not (source.title or source.publisher):
+        head = _escape(source.url)
     details = [head]
     if source.publisher and source.title:
         details.append(_escape(source.publisher))
