@@ -170,6 +170,9 @@ class FuzzyDate:
     text: str | None = attrs.field(default=None, eq=False)
     earliest: Instant = attrs.field(init=False, eq=False)
     latest: Instant = attrs.field(init=False, eq=False)
+    #: `bound_key` of the bounds, computed once: sorting large timelines compares them a lot.
+    earliest_key: int = attrs.field(init=False, eq=False, repr=False)
+    latest_key: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         try:
@@ -178,6 +181,8 @@ class FuzzyDate:
             raise DateError(f"{self.canonical()!r} is not a real date ({_why_not_real(self, error)})") from None
         object.__setattr__(self, "earliest", earliest)
         object.__setattr__(self, "latest", latest)
+        object.__setattr__(self, "earliest_key", bound_key(earliest))
+        object.__setattr__(self, "latest_key", bound_key(latest, latest=True))
 
     def __repr__(self) -> str:
         return f"FuzzyDate({self.canonical()!r})"
@@ -270,6 +275,14 @@ class Interval:
     @property
     def latest(self) -> Instant | None:
         return self.end.latest if isinstance(self.end, FuzzyDate) else None
+
+    @property
+    def earliest_key(self) -> int:
+        return self.start.earliest_key if isinstance(self.start, FuzzyDate) else bound_key(None)
+
+    @property
+    def latest_key(self) -> int:
+        return self.end.latest_key if isinstance(self.end, FuzzyDate) else bound_key(None, latest=True)
 
     @property
     def ongoing(self) -> bool:

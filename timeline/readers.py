@@ -8,6 +8,7 @@ cheap on the happy path: YAML keeps its node tree, JSON scans the text again on 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -261,7 +262,7 @@ def _refuse_constant(name: str) -> Any:
 
 def read_json(text: str, display: str) -> RawDocument:
     try:
-        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_refuse_constant)
+        data, index = _parse_json(text)
     except json.JSONDecodeError as error:
         raise InvalidInput(
             [Problem(f"is not valid JSON: {error.msg}", file=display, line=error.lineno, column=error.colno)]
@@ -280,75 +281,112 @@ def read_json(text: str, display: str) -> RawDocument:
     except RecursionError:
         raise InvalidInput([Problem("is not valid JSON: nested too deeply", file=display)]) from None
 
-    return RawDocument(display, data, _JsonLocator(text))
+    return RawDocument(display, data, _JsonLocator(text, index))
 
 
 class _JsonLocator:
-    """Finds values in JSON text: an index of the first two levels, built once, then a local scan.
+    """Finds values in JSON text: offsets of the first two levels come from the parse, then a local scan.
 
     Indexing every value of a 100,000-event file would cost hundreds of megabytes; the
     first two levels (`events`, `events[i]`) are enough to start a scan of one event.
-    The index skips over each event with the C decoder, so building it costs about
-    one more parse.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, index: dict[tuple[DataPath, bool], int]) -> None:
         self.text = text
-        self.index: dict[tuple[DataPath, bool], int] | None = None
+        self.index = index
+        self.line_starts: list[int] | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column; counting newlines afresh for each of 100,000 warnings would be quadratic."""
+        if self.line_starts is None:
+            self.line_starts = [0, *(match.end() for match in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
 
     def __call__(self, path: DataPath, key: bool) -> tuple[int, int] | None:
-        if self.index is None:
-            self.index = _index_json(self.text)
         prefix = path[:2]
         start = self.index.get((prefix, False))
         if start is None:
             return None
         if len(path) <= 2:
             offset = self.index.get((path, key))
-            return _line_col(self.text, offset) if offset is not None else None
+            return self.line_col(offset) if offset is not None else None
         for found, is_key, offset in _scan_json(self.text, start, prefix):
             if found == path and is_key == key:
-                return _line_col(self.text, offset)
+                return self.line_col(offset)
         return None
 
 
-_DECODER: Final = json.JSONDecoder()
+_STRICT: Final = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_refuse_constant)
+_Index: TypeAlias = dict[tuple[DataPath, bool], int]
 
 
-def _index_json(text: str) -> dict[tuple[DataPath, bool], int]:
-    """Offsets of the root, its keys and values, and the items of arrays at the root or one level down."""
-    index: dict[tuple[DataPath, bool], int] = {}
-    position = _skip(text, 0)
-    index[((), False)] = position
-    if text[position] == "[":
-        _index_array(text, position, (), index)
-    elif text[position] == "{":
-        position = _skip(text, position + 1)
-        while text[position] != "}":
-            key, after = scanstring(text, position + 1)
-            index[((key,), True)] = position
-            position = _skip(text, _skip(text, after) + 1)  # past ':'
-            index[((key,), False)] = position
-            if text[position] == "[":
-                position = _index_array(text, position, (key,), index)
-            else:
-                position = _DECODER.raw_decode(text, position)[1]
-            position = _skip(text, position)
-            if text[position] == ",":
-                position = _skip(text, position + 1)
-    return index
+def _parse_json(text: str) -> tuple[Any, _Index]:
+    """Parse like `json.loads`, noting the offsets of the root's keys and values and of the items of
+    arrays at the root or one level down; each item is decoded by the C decoder."""
+    index: _Index = {}
+    data: Any
+    try:
+        start = _skip(text, 0)
+        index[((), False)] = start
+        if text.startswith("{", start):
+            data, end = _parse_object(text, start, index)
+        elif text.startswith("[", start):
+            data, end = _parse_array(text, start, (), index)
+        else:
+            data, end = _STRICT.raw_decode(text, start)
+    except IndexError:  # the text ended inside the root
+        raise json.JSONDecodeError("Expecting value", text, len(text)) from None
+    end = _skip(text, end)
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return data, index
 
 
-def _index_array(text: str, position: int, path: DataPath, index: dict[tuple[DataPath, bool], int]) -> int:
+def _parse_object(text: str, position: int, index: _Index) -> tuple[dict[str, Any], int]:
+    data: dict[str, Any] = {}
     position = _skip(text, position + 1)
-    item = 0
-    while text[position] != "]":
-        index[((*path, item), False)] = position
-        position = _skip(text, _DECODER.raw_decode(text, position)[1])
-        if text[position] == ",":
-            position = _skip(text, position + 1)
-        item += 1
-    return position + 1
+    if text[position] == "}":
+        return data, position + 1
+    while True:
+        if text[position] != '"':
+            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, position)
+        key, after = scanstring(text, position + 1)
+        if key in data:
+            raise _JsonDuplicate()
+        index[((key,), True)] = position
+        position = _skip(text, after)
+        if text[position] != ":":
+            raise json.JSONDecodeError("Expecting ':' delimiter", text, position)
+        position = _skip(text, position + 1)
+        index[((key,), False)] = position
+        if text[position] == "[":
+            data[key], position = _parse_array(text, position, (key,), index)
+        else:
+            data[key], position = _STRICT.raw_decode(text, position)
+        position = _skip(text, position)
+        if text[position] == "}":
+            return data, position + 1
+        if text[position] != ",":
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position = _skip(text, position + 1)
+
+
+def _parse_array(text: str, position: int, path: DataPath, index: _Index) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    position = _skip(text, position + 1)
+    if text[position] == "]":
+        return items, position + 1
+    while True:
+        index[((*path, len(items)), False)] = position
+        value, position = _STRICT.raw_decode(text, position)
+        items.append(value)
+        position = _skip(text, position)
+        if text[position] == "]":
+            return items, position + 1
+        if text[position] != ",":
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position = _skip(text, position + 1)
 
 
 def _skip(text: str, position: int) -> int:

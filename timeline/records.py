@@ -57,11 +57,8 @@ def sort_key(event: Event) -> tuple[int, int, str]:
 
     An event with no lower bound comes first, one with no upper bound last among equals.
     """
-    return (
-        bound_key(event.date.earliest),
-        bound_key(event.date.latest, latest=True),
-        event.id,
-    )
+    date = event.date
+    return (date.earliest_key, date.latest_key, event.id)
 
 
 def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
@@ -101,8 +98,8 @@ class Timeline:
         kept = [
             event
             for event in self.events
-            if (lo is None or bound_key(event.date.latest, latest=True) >= lo)
-            and (hi is None or bound_key(event.date.earliest) <= hi)
+            if (lo is None or event.date.latest_key >= lo)
+            and (hi is None or event.date.earliest_key <= hi)
             and wanted.issubset(event.tags)
         ]
         return attrs.evolve(self, events=kept)
