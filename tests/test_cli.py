@@ -49,6 +49,16 @@ class TestValidate:
         assert 1 == strict.exit_code
         assert f"{path}:1:10: error: event 'a': 'sources': none given" in strict.stderr
 
+    def test_many_warnings_are_counted(self, runner: CliRunner, tmp_path: Path) -> None:
+        """Past the first 50 warnings, the rest are counted, not printed."""
+        path = tmp_path / "e.json"
+        events = [{"id": f"e{i}", "title": f"E{i}", "date": "2024"} for i in range(120)]
+        path.write_text(json.dumps({"events": events}))
+        result = runner.invoke(main, ["validate", str(path)])
+        lines = result.stderr.splitlines()
+        assert (0, 51) == (result.exit_code, len(lines))
+        assert "... and 70 more warnings (--strict reports them all)" == lines[-1]
+
     def test_usage_error(self, runner: CliRunner) -> None:
         """A missing argument is a usage error, exit 2."""
         assert 2 == runner.invoke(main, ["validate"]).exit_code

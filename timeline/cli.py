@@ -21,7 +21,7 @@ import click
 
 from timeline import __version__
 from timeline.dates import DateError, FuzzyDate, Instant, parse_single
-from timeline.problems import InvalidInput, Problem
+from timeline.problems import InvalidInput, Problem, Severity
 
 __all__ = ["main", "run"]
 
@@ -38,9 +38,22 @@ def _sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
 
 
+#: Warnings shown before the rest are counted instead: 100,000 "no sources" lines help nobody.
+MAX_WARNINGS_SHOWN = 50
+
+
 def report_problems(problems: Sequence[Problem]) -> None:
+    """Every error, and the first warnings, in file and line order; the rest of the warnings as a count."""
+    shown_warnings = 0
     for problem in _sort_problems(problems):
+        if problem.severity is Severity.WARNING:
+            shown_warnings += 1
+            if shown_warnings > MAX_WARNINGS_SHOWN:
+                continue
         click.echo(str(problem), err=True)
+    hidden = shown_warnings - MAX_WARNINGS_SHOWN
+    if hidden > 0:
+        click.echo(f"... and {hidden:,} more warning{'s' if hidden != 1 else ''} (--strict reports them all)", err=True)
 
 
 def _error_boundary(function: F) -> F:
@@ -55,7 +68,7 @@ def _error_boundary(function: F) -> F:
             errors = len(error.errors)
             files = len({p.file for p in error.errors})
             raise TimelineCommandError(
-                f"{errors} error{'s' if errors != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+                f"{errors:,} error{'s' if errors != 1 else ''} in {files:,} file{'s' if files != 1 else ''}"
             ) from None
         except DateError as error:
             raise TimelineCommandError(str(error)) from None
