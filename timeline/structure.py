@@ -102,6 +102,15 @@ class _Structurer:
         self.error(f"must be text (got {_type_name(value)}: {value!r})", path, event_id=event_id, field=field)
         return None
 
+    def field_text(
+        self, raw: dict[str, Any], key: str, path: DataPath, event_id: str | None, *, required: bool = False
+    ) -> str | None:
+        """`raw[key]` as text; clean text (the usual case) returns without building a path for messages."""
+        value = raw.get(key)
+        if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+            return value
+        return self.text(value, (*path, key), event_id, key, required=required)
+
     def unknown_keys(
         self,
         mapping: dict[str, Any],
@@ -217,12 +226,12 @@ def _event(s: _Structurer, raw: Any, path: DataPath) -> Event | None:
         )
         label = str(event_id)
     if "title" in raw:
-        title = s.text(raw["title"], (*path, "title"), label, "title", required=True)
+        title = s.field_text(raw, "title", path, label, required=True)
     else:
         title = None
         s.error("is required and missing", path, event_id=label, field="title")
-    description = s.text(raw.get("description"), (*path, "description"), label, "description")
-    location = s.text(raw.get("location"), (*path, "location"), label, "location")
+    description = s.field_text(raw, "description", path, label)
+    location = s.field_text(raw, "location", path, label)
     tz = _tz(s, raw.get("tz"), (*path, "tz"), label)
     date = _date(s, raw, path, label, tz)
     tags = _tags(s, raw.get("tags"), (*path, "tags"), label)
@@ -394,8 +403,8 @@ def _sources(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> tup
             published = _parse(s, item["published"], (*item_path, "published"), label, "published", None, single=True)
         source = Source(
             url=_url(s, item.get("url"), (*item_path, "url"), label),
-            title=s.text(item.get("title"), (*item_path, "title"), label, "title"),
-            publisher=s.text(item.get("publisher"), (*item_path, "publisher"), label, "publisher"),
+            title=s.field_text(item, "title", item_path, label),
+            publisher=s.field_text(item, "publisher", item_path, label),
             published=published,
         )
         if (
