@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import stat
+import sys
 from collections.abc import Callable, Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -21,7 +23,7 @@ import yaml
 
 from timeline.problems import InvalidInput, Problem, Severity
 
-__all__ = ["READERS", "DataPath", "RawDocument", "read_document"]
+__all__ = ["READERS", "DataPath", "RawDocument", "has_lone_surrogate", "read_document", "read_limited"]
 
 #: Keys and indexes from the document's root to a value.
 DataPath: TypeAlias = tuple[str | int, ...]
@@ -116,6 +118,10 @@ class _YamlError(Exception):
         self.node = node
 
 
+def _tag_name(node: yaml.Node) -> str:
+    return str(node.tag).replace("tag:yaml.org,2002:", "!!")
+
+
 class _YamlBuilder:
     """Turns a composed node graph into plain data, bounding alias expansion and depth."""
 
@@ -138,11 +144,7 @@ class _YamlBuilder:
         if depth > MAX_DEPTH:
             raise _YamlError(f"nests deeper than {MAX_DEPTH} levels", node)
         if node.tag not in _YAML_STANDARD_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise _YamlError(
-                f"YAML tag {tag!r} is not allowed in event files; remove it",
-                node,
-            )
+            raise _YamlError(f"YAML tag {_tag_name(node)!r} is not allowed in event files; remove it", node)
         result: tuple[Any, int]
         if isinstance(node, yaml.ScalarNode):
             value = None if not node.style and node.value in _YAML_NULLS else node.value
@@ -166,6 +168,8 @@ class _YamlBuilder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _YamlError("a key must be a plain name, not a list or mapping", key_node)
+            if key_node.tag not in _YAML_STANDARD_TAGS:
+                raise _YamlError(f"YAML tag {_tag_name(key_node)!r} is not allowed in event files; remove it", key_node)
             value, child_size = self.build(value_node, depth + 1)
             size += child_size
             if key_node.value == "<<" and not key_node.style:  # merge key: explicit keys win
@@ -219,6 +223,19 @@ def read_yaml(text: str, display: str) -> RawDocument:
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as error:  # a character YAML forbids; libyaml gives a byte offset
+        line, column = _line_col(text, len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore")))
+        code = error.character if isinstance(error.character, int) else ord(error.character[:1] or "\0")
+        raise InvalidInput(
+            [
+                Problem(
+                    f"is not valid YAML: unacceptable character #x{code:04x}: {error.reason}",
+                    file=display,
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from None
     except (yaml.YAMLError, RecursionError) as error:
         raise InvalidInput([Problem(f"is not valid YAML: {error}", file=display)]) from None
     if len(documents) > 1:
@@ -264,15 +281,30 @@ def read_json(text: str, display: str) -> RawDocument:
     try:
         data, index = _parse_json(text)
     except json.JSONDecodeError as error:
+        message = error.msg.removesuffix(" at")  # "Invalid control character at": the place follows as line:column
         raise InvalidInput(
-            [Problem(f"is not valid JSON: {error.msg}", file=display, line=error.lineno, column=error.colno)]
+            [Problem(f"is not valid JSON: {message}", file=display, line=error.lineno, column=error.colno)]
         ) from None
     except _JsonDuplicate:
         path, (line, column) = _first_json_duplicate(text)
         raise InvalidInput(
             [Problem(f"duplicate key {path[-1]!r}; each key may appear once", file=display, line=line, column=column)]
         ) from None
-    except ValueError as error:  # NaN / Infinity
+    except ValueError as error:  # NaN / Infinity, or an integer longer than Python converts
+        if "integer string conversion" in str(error):
+            limit = sys.get_int_max_str_digits()
+            found = re.search(rf"\d{{{limit + 1}}}", text)
+            where = _line_col(text, found.start()) if found else None
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"is not valid JSON: a number has more than {limit:,} digits",
+                        file=display,
+                        line=where and where[0],
+                        column=where and where[1],
+                    )
+                ]
+            ) from None
         offset = _first_json_constant(text)
         where = _line_col(text, offset) if offset is not None else None
         raise InvalidInput(
@@ -281,7 +313,45 @@ def read_json(text: str, display: str) -> RawDocument:
     except RecursionError:
         raise InvalidInput([Problem("is not valid JSON: nested too deeply", file=display)]) from None
 
-    return RawDocument(display, data, _JsonLocator(text, index))
+    document = RawDocument(display, data, _JsonLocator(text, index))
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # only an escape can put a lone surrogate in a str
+        _refuse_lone_surrogates(document)
+    return document
+
+
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether `text` holds half of a surrogate pair (from a JSON escape): no character, and no UTF-8 can hold it."""
+    return _SURROGATE.search(text) is not None
+
+
+def _refuse_lone_surrogates(document: RawDocument) -> None:
+    """Refuse text holding half of a surrogate pair: it is no character, and no output could encode it."""
+    stack: list[tuple[DataPath, Any, bool]] = [((), document.data, False)]
+    while stack:  # depth first, in document order, without recursion (JSON may nest deeply)
+        path, value, is_key = stack.pop()
+        if isinstance(value, str):
+            half = _SURROGATE.search(value)
+            if half is not None:
+                raise InvalidInput(
+                    [
+                        document.problem(
+                            f"holds \\u{ord(half[0]):04x}, a lone surrogate (half of a pair), not a character; "
+                            "write the character itself or its complete pair",
+                            path,
+                            key=is_key,
+                        )
+                    ]
+                )
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                stack.append(((*path, key), item, False))
+                stack.append(((*path, key), key, True))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item, False) for index, item in reversed(list(enumerate(value))))
 
 
 class _JsonLocator:
@@ -478,6 +548,30 @@ READERS: dict[str, Reader] = {".yaml": read_yaml, ".yml": read_yaml, ".json": re
 READERS[".csv"] = lambda t, d: __import__("timeline.formats.spreadsheet", fromlist=["_"]).read_csv(t, d)  # lazy
 
 
+def read_limited(path: Path, display: str, *, advice: str = "event files are limited to {limit} MB each") -> bytes:
+    """The bytes of a regular file of at most `MAX_FILE_BYTES`; anything else raises `InvalidInput` unread.
+
+    The size is checked before reading, and the read stops past the limit, so a file that
+    grows or never ends (a link to /dev/zero) cannot exhaust memory either.
+    """
+    limit = MAX_FILE_BYTES // 1024 // 1024
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe or device may block or never end
+            raise InvalidInput([Problem("is not a regular file", file=display)])
+        if status.st_size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                [Problem(f"is {status.st_size / 1024 / 1024:,.0f} MB; {advice.format(limit=limit)}", file=display)]
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InvalidInput([Problem(f"cannot be read: {error.strerror or error}", file=display)]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput([Problem(f"is more than {limit} MB; {advice.format(limit=limit)}", file=display)])
+    return data
+
+
 def read_document(path: Path, display: str | None = None) -> RawDocument:
     """Read one event file by its suffix; raise `InvalidInput` for a file that cannot be read."""
     display = display or str(path)
@@ -485,19 +579,9 @@ def read_document(path: Path, display: str | None = None) -> RawDocument:
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise InvalidInput([Problem(f"has an unknown suffix; event files end in {known}", file=display)])
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InvalidInput(
-                [
-                    Problem(
-                        f"is {size / 1024 / 1024:,.0f} MB; event files are limited to "
-                        f"{MAX_FILE_BYTES // 1024 // 1024} MB each, so split it into several files in one directory",
-                        file=display,
-                    )
-                ]
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise InvalidInput([Problem(f"cannot be read: {error.strerror or error}", file=display)]) from None
+    data = read_limited(
+        path,
+        display,
+        advice="event files are limited to {limit} MB each, so split it into several files in one directory",
+    )
     return reader(decode_text(data, display), display)
