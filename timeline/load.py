@@ -38,16 +38,18 @@ def event_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            # Anything named like an event file but a directory is read, so that a link that loops or
+            # leads nowhere, or a pipe, is reported by `read_document` instead of silently skipped.
             inside = sorted(
                 child
                 for child in path.iterdir()
-                if child.suffix.lower() in READERS and not child.name.startswith(".") and child.is_file()
+                if child.suffix.lower() in READERS and not child.name.startswith(".") and not child.is_dir()
             )
             if not inside:
                 suffixes = ", ".join(f"*{suffix}" for suffix in sorted(READERS))
                 problems.append(Problem(f"holds no event files (looked for {suffixes})", file=str(raw)))
             found.extend((child, str(child)) for child in inside)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a looping or dangling link: `read_document` says which
             found.append((path, str(raw)))
         else:
             problems.append(Problem("does not exist", file=str(raw)))
@@ -135,5 +137,6 @@ def load_timeline(*paths: str | os.PathLike[str]) -> Timeline:
 
 
 def _title_from(paths: Sequence[str | os.PathLike[str]]) -> str:
-    first = Path(paths[0]).resolve() if paths else Path("timeline")
+    # abspath names "." after the working directory without following links, which may loop.
+    first = Path(os.path.abspath(paths[0])) if paths else Path("timeline")
     return first.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Timeline"
