@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import reprlib
 from typing import Any, Final
 
 import attrs
@@ -65,6 +66,15 @@ class StructuredFile:
     problems: tuple[Problem, ...]
 
 
+_SHORT: Final = reprlib.Repr()  # Python 3.11's Repr takes no arguments
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict = 3, 60, 60, 5, 4
+
+
+def _shown(value: Any) -> str:
+    """`repr(value)`, cut short: a message quotes what it got, not a 200,000-item list."""
+    return _SHORT.repr(value)
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -99,7 +109,7 @@ class _Structurer:
             if required:
                 self.error("must not be empty", path, event_id=event_id, field=field)
             return None
-        self.error(f"must be text (got {_type_name(value)}: {value!r})", path, event_id=event_id, field=field)
+        self.error(f"must be text (got {_type_name(value)}: {_shown(value)})", path, event_id=event_id, field=field)
         return None
 
     def field_text(
@@ -125,12 +135,13 @@ class _Structurer:
             return
         for key in mapping:
             if key not in allowed and key not in ignored:
+                name = str(key) if len(str(key)) <= 60 else _shown(key)
                 self.error(
-                    f"is not a field of {what}; known fields: {', '.join(allowed)}{suggest(str(key), allowed)}",
+                    f"is not a field of {what}; known fields: {', '.join(allowed)}{suggest(name, allowed)}",
                     (*path, key),
                     key=True,
                     event_id=event_id,
-                    field=str(key),
+                    field=name,
                 )
 
 
@@ -199,7 +210,7 @@ def _as_of(s: _Structurer, raw: Any, path: DataPath) -> dt.date | None:
         s.error(str(error), path, field="as_of")
         return None
     if date is None or date.precision < date.precision.DAY:
-        s.error(f"must be a day such as 2025-07-15 (got {raw!r})", path, field="as_of")
+        s.error(f"must be a day such as 2025-07-15 (got {_shown(raw)})", path, field="as_of")
         return None
     return dt.date(date.year, date.month or 1, date.day or 1)
 
@@ -218,13 +229,13 @@ def _event(s: _Structurer, raw: Any, path: DataPath) -> Event | None:
             "is required and missing; give each event a short unique id such as 'kursk-incursion'", path, field="id"
         )
     elif not isinstance(event_id, str) or not _ID.match(event_id):
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(event_id)).strip("-._").lower() or "event-1"
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(event_id)[:60]).strip("-._").lower() or "event-1"
         s.error(
-            f"must be a slug of letters, digits, '-', '_' or '.' (got {event_id!r}); try {slug!r}",
+            f"must be a slug of letters, digits, '-', '_' or '.' (got {_shown(event_id)}); try {slug!r}",
             (*path, "id"),
             field="id",
         )
-        label = str(event_id)
+        label = event_id if isinstance(event_id, str) and len(event_id) <= 60 else _shown(event_id)
     if "title" in raw:
         title = s.field_text(raw, "title", path, label, required=True)
     else:
@@ -262,7 +273,10 @@ def _tz(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> str | No
 
     if not is_zone(name):
         s.error(
-            f"is not a known IANA time zone (got {name!r}){zone_suggestion(name)}", path, event_id=label, field="tz"
+            f"is not a known IANA time zone (got {_shown(name)}){zone_suggestion(name)}",
+            path,
+            event_id=label,
+            field="tz",
         )
         return None
     return name
@@ -423,7 +437,9 @@ _URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 def _url(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> str | None:
     url = s.text(raw, path, label, "url")
     if url is not None and not _URL.match(url):
-        s.error(f"must be a URL such as https://example.org/article (got {url!r})", path, event_id=label, field="url")
+        s.error(
+            f"must be a URL such as https://example.org/article (got {_shown(url)})", path, event_id=label, field="url"
+        )
         return None
     return url
 
@@ -437,7 +453,7 @@ def _importance(s: _Structurer, raw: Any, path: DataPath, label: str | None) -> 
         value = math.nan
     if not math.isfinite(value):
         s.error(
-            f"must be a number, higher for more important events (got {raw!r})",
+            f"must be a number, higher for more important events (got {_shown(raw)})",
             path,
             event_id=label,
             field="importance",
