@@ -391,6 +391,7 @@ def import_(
     from timeline.formats import UnknownFormat, format_for_path
     from timeline.formats.event_yaml import dump_event_file
     from timeline.importing import ImportOptions, UnknownImportFormat, importer_for
+    from timeline.readers import read_limited
     from timeline.writing import write_atomic
 
     if from_timelinejs:
@@ -401,10 +402,7 @@ def import_(
     except (UnknownImportFormat, UnknownFormat) as error:
         raise click.BadParameter(str(error), param_hint="--format") from None
     start, end = _as_day(date_from, "--from"), _as_day(date_to, "--to")
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise TimelineCommandError(f"cannot read {source}: {error.strerror or error}") from None
+    data = read_limited(source, str(source), advice="files to import are limited to {limit} MB")
     timeline = importer(data, str(source), ImportOptions(date_from=start, date_to=end, title=title))
     if out_format.name == "yaml":
         payload = dump_event_file(timeline, f"Imported from {source.name} ({name}) by timeline {__version__}.")
