@@ -40,6 +40,7 @@ from timeline.formats.ical_schema import (
 from timeline.formats.ical_zones import UTC_ZONES
 from timeline.importing import ImportOptions
 from timeline.problems import InvalidInput, Problem
+from timeline.readers import has_lone_surrogate
 from timeline.records import Event, Source, Timeline
 from timeline.zones import is_zone
 
@@ -324,6 +325,8 @@ def _json_texts(text: str) -> tuple[str, ...]:
     items = json.loads(text)
     if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
         raise ValueError(f"{X_TAGS} must be a JSON list of texts")
+    if any(has_lone_surrogate(item) for item in items):
+        raise ValueError(f"{X_TAGS} holds a lone surrogate (half of a pair), not a character")
     return tuple(items)
 
 

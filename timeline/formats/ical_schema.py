@@ -15,6 +15,7 @@ from typing import Final
 
 from timeline.dates import parse_single
 from timeline.display import display
+from timeline.readers import has_lone_surrogate
 from timeline.records import Source
 
 __all__ = [
@@ -81,6 +82,8 @@ def source_from_json(text: str) -> Source:
     data = json.loads(text)
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError("expected a JSON object of texts")
+    if any(has_lone_surrogate(v) for v in data.values()):
+        raise ValueError("a text holds a lone surrogate (half of a pair), not a character")
     published = data.get("published")
     return Source(
         url=data.get("url"),
