@@ -9,6 +9,7 @@ so a rebuild of an unchanged project keeps every mtime.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,7 @@ from timeline.load import event_files, load_documents
 from timeline.problems import InvalidInput, Problem
 from timeline.readers import read_document
 from timeline.records import Timeline
+from timeline.writing import named
 
 __all__ = ["DEFAULT_FORMATS", "Output", "build", "plan", "write_outputs"]
 
@@ -102,9 +104,14 @@ def write_outputs(outputs: Iterable[Output]) -> list[Output]:
     has changed and no temporary file remains.
     """
     changed = [o for o in outputs if not _same(o.path, o.data)]
+    for output in changed:  # the one failure of a rename that can be foreseen: check it before renaming any
+        if output.path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(output.path))
     staged: list[tuple[str, Path]] = []
+    current = None
     try:
         for output in changed:
+            current = output.path
             output.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
                 prefix=f".{output.path.name}.", suffix=".tmp", dir=output.path.parent
@@ -116,11 +123,14 @@ def write_outputs(outputs: Iterable[Output]) -> list[Output]:
                 os.fsync(handle.fileno())
             os.chmod(temporary, 0o644)
         for temporary, target in staged:
+            current = target
             os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         for temporary, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        if isinstance(error, OSError) and current is not None:
+            raise named(error, current) from None
         raise
     return changed
 

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["named", "write_atomic"]
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, skip_unchanged: bool = False) -> bool:
@@ -24,7 +24,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, skip_unchanged: b
         except OSError:
             pass
     directory = target.parent if str(target.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise named(error, target) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -38,8 +41,16 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, skip_unchanged: b
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise named(error, target) from None
         raise
     return True
+
+
+def named(error: OSError, target: Path) -> OSError:
+    """The error naming the file the user asked for, not the hidden temporary file it struck."""
+    error.filename, error.filename2 = str(target), None
+    return error
