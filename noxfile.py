@@ -1,4 +1,4 @@
-"""Sessions: tests, lint, typecheck, exports (committed exports/ equal a fresh build), bench."""
+"""Sessions: tests, lint, typecheck, exports (committed exports/ equal a fresh build), bench, fuzz."""
 
 from __future__ import annotations
 
@@ -48,3 +48,16 @@ def bench(session: nox.Session) -> None:
     """Print the speed and memory table (see the README's performance section)."""
     session.install("-e", ".")
     session.run("python", "tests/benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The fuzz tests under the long Hypothesis profile: FUZZ_EXAMPLES examples per test (2000 unless set)."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.run(
+        "pytest",
+        "tests/test_pipeline_fuzz.py",
+        "--hypothesis-show-statistics",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "fuzz"},
+    )
