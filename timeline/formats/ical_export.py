@@ -41,6 +41,7 @@ from timeline.formats.ical_schema import (
     uid,
 )
 from timeline.formats.ical_zones import UTC_ZONES, vtimezone, vtimezone_text
+from timeline.formats.markdown_text import is_safe_url
 from timeline.records import Event, Timeline
 
 __all__ = ["export_ics", "export_ics_icalendar"]
@@ -217,7 +218,8 @@ def _event_properties(event: Event, context: _Context) -> list[Property]:
     props.append(("DESCRIPTION", join_description(head, event.description, event.sources)))
     if event.location:
         props.append(("LOCATION", event.location))
-    url = next((source.url for source in event.sources if source.url), None)
+    # Calendar apps make URL a link; a javascript: or data: source stays in the description as text.
+    url = next((source.url for source in event.sources if source.url and is_safe_url(source.url)), None)
     if url:
         props.append(("URL", Uri.of(url)))
     categories = tuple(dict.fromkeys(c for c in map(category, event.tags) if c))
