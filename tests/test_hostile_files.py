@@ -93,6 +93,20 @@ class TestEncoding:
         path.write_bytes(b"a\nb\ncaf\xe9\n")
         refused_everywhere(path, "is not UTF-8 text (byte 0xe9 at offset 7); save it as UTF-8", line=3)
 
+    @pytest.mark.parametrize(
+        ("suffix", "text"),
+        [
+            (".yaml", VALID_EVENT),
+            (".json", '{"events": [{"id": "a", "title": "A", "date": "2024"}]}'),
+            (".csv", "id,title,date\na,A,2024\n"),
+        ],
+    )
+    def test_byte_order_mark_is_accepted(self, tmp_path: Path, suffix: str, text: str) -> None:
+        """A UTF-8 byte-order mark (Excel and Notepad write one) is not part of the text."""
+        path = tmp_path / f"bom{suffix}"
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+        assert ["a"] == [event.id for event in load(path).timeline.events]
+
     @pytest.mark.parametrize("suffix", [".yaml", ".json", ".csv"])
     def test_utf16(self, tmp_path: Path, suffix: str) -> None:
         """A UTF-16 file (as some Windows tools save) is refused at its first byte."""

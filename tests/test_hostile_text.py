@@ -76,6 +76,8 @@ SOURCE_URLS: Final = (
     "https://example.org/a|b<c>\"d'",
     "data:text/html,<script>x</script>",
     "https://example.org/\x01nul\x00del\x7f",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
 )
 
 
@@ -91,7 +93,7 @@ def event_file(texts: dict[str, str]) -> dict[str, Any]:
                 "description": text,
                 "location": text,
                 "tags": [f"tag {text[:40]}"],
-                "sources": [{"url": SOURCE_URLS[number % 4], "title": text, "publisher": text}],
+                "sources": [{"url": SOURCE_URLS[number % len(SOURCE_URLS)], "title": text, "publisher": text}],
             }
         )
     header = {"title": texts["html"], "description": texts["markdown"], "as_of": "2025-07-14"}
@@ -200,6 +202,13 @@ class TestICalendar:
             assert ics_text(event.location or "") == str(component["LOCATION"]), event.id
             assert ics_text(event.title) in str(component["DESCRIPTION"]), event.id
         assert ics_text(hostile.title) == str(calendar["X-WR-CALNAME"])
+
+    def test_only_web_links(self, exported: dict[str, bytes]) -> None:
+        """URL, which calendar apps make a link, is only ever a web address; the other sources stay text."""
+        calendar = icalendar.Calendar.from_ical(exported["ics"])
+        urls = [str(component["URL"]) for component in calendar.walk("VEVENT") if "URL" in component]
+        assert urls
+        assert {"https"} == {browser_scheme(url) for url in urls}
 
     def test_only_valid_content_lines(self, exported: dict[str, bytes]) -> None:
         """Unfolded, every line is NAME[;params]:value with no control character but TAB; lines end in CRLF."""
