@@ -351,6 +351,7 @@ class TestJsonValues:
         ],
     )
     def test_refused(self, tmp_path: Path, text: str, message: str, line: int) -> None:
+        """Each value is refused in every command, at its line."""
         path = tmp_path / "values.json"
         path.write_text(text)
         refused_everywhere(path, message, line=line)
@@ -473,6 +474,7 @@ class TestLibrary:
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_invalid_input(self, tmp_path: Path, name: str) -> None:
+        """`load` raises InvalidInput naming the file, and nothing else."""
         path = tmp_path / name
         self.CASES[name](path)
         with pytest.raises(InvalidInput) as info:

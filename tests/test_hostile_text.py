@@ -325,6 +325,7 @@ class TestCsv:
     """Every row has the header's cells; no cell starts a formula; loading gives the events back."""
 
     def test_shape_and_formulas(self, exported: dict[str, bytes], hostile: Timeline) -> None:
+        """Every row has the header's number of cells, and no cell begins like a formula."""
         rows = list(csv.reader(io.StringIO(exported["csv"].decode("utf-8-sig"), newline="")))
         header = rows[0]
         assert len(hostile.events) + 1 == len(rows)
@@ -365,6 +366,7 @@ class TestJson:
     """The JSON exports parse; TimelineJS's HTML fields hold only the markup we write."""
 
     def test_records_json(self, exported: dict[str, bytes], hostile: Timeline) -> None:
+        """The records JSON parses and holds every title exactly."""
         data = json.loads(exported["json"])
         assert [e.title for e in hostile.events] == [e["title"] for e in data["events"]]
 

@@ -74,6 +74,7 @@ class TestDateParser:
     @FUZZ
     @given(date_texts, zones_or_junk)
     def test_parse_date(self, text: str, tz: str | None) -> None:
+        """A date or an interval that reads back equal from its canonical text and displays; else DateError."""
         try:
             date: EventDate = parse_date(text, tz=tz)
         except DateError:
@@ -87,6 +88,7 @@ class TestDateParser:
     @FUZZ
     @given(date_texts)
     def test_parse_single(self, text: str) -> None:
+        """One date that reads back equal from its canonical text; else DateError."""
         try:
             date = parse_single(text)
         except DateError:
@@ -253,6 +255,7 @@ class TestLoaders:
     @FUZZ
     @given(documents, st.booleans())
     def test_json(self, workdir: Path, document: Any, ascii_only: bool) -> None:
+        """Any structure written as JSON loads (and then exports) or is refused."""
         path = workdir / "fuzz.json"
         path.write_text(json.dumps(document, ensure_ascii=ascii_only), "utf-8")
         exports_cleanly(load_or_refuse(path))
@@ -260,6 +263,7 @@ class TestLoaders:
     @FUZZ
     @given(documents, st.booleans(), st.booleans())
     def test_yaml(self, workdir: Path, document: Any, unicode: bool, flow: bool) -> None:
+        """Any structure written as YAML, block or flow style, loads (and then exports) or is refused."""
         path = workdir / "fuzz.yaml"
         path.write_text(yaml.safe_dump(document, allow_unicode=unicode, default_flow_style=flow), "utf-8")
         exports_cleanly(load_or_refuse(path))
@@ -267,6 +271,7 @@ class TestLoaders:
     @FUZZ
     @given(mutated_csv() | st.builds(lambda h, r: [h, *r], columns, st.lists(st.lists(cells, max_size=10), max_size=5)))
     def test_csv(self, workdir: Path, rows: list[list[str]]) -> None:
+        """Any header and cells, or a real export with cells replaced, load (and then export) or are refused."""
         path = workdir / "fuzz.csv"
         path.write_text(csv_text(rows), "utf-8")
         exports_cleanly(load_or_refuse(path))
@@ -293,6 +298,7 @@ class TestLoaders:
     @FUZZ
     @given(st.binary(max_size=200), st.sampled_from([".yaml", ".json", ".csv"]))
     def test_any_bytes(self, workdir: Path, data: bytes, suffix: str) -> None:
+        """Any bytes under any event-file suffix load or are refused."""
         path = workdir / f"bytes{suffix}"
         path.write_bytes(data)
         exports_cleanly(load_or_refuse(path))
@@ -414,6 +420,7 @@ class TestRoundTrips:
     @FUZZ
     @given(rich_timelines())
     def test_yaml_json_yaml(self, workdir: Path, timeline: Timeline) -> None:
+        """Export to JSON, import back to YAML: the same timeline, title and as_of included."""
         source, original = start_from_yaml(workdir, timeline)
         assert 0 == run("export", source, "-o", workdir / "mid.json").exit_code
         assert 0 == run("import", workdir / "mid.json", "-o", workdir / "end.yaml").exit_code

@@ -239,6 +239,7 @@ class TestImportCommand:
         replacement: Callable[..., None],
         raised: type[BaseException],
     ) -> None:
+        """Exit status 1 without a traceback; the previous event file intact; no temporary file."""
         out = tmp_path / "events" / "imported.yaml"
         out.parent.mkdir()
         out.write_bytes(OLD)
