@@ -133,6 +133,20 @@ class TestExport:
         assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
 
 
+class TestInterrupt:
+    """Ctrl-C."""
+
+    def test_exit_130(self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An interrupted command says so and exits 130, the shell's convention."""
+
+        def interrupted(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("timeline.cli._load", interrupted)
+        result = runner.invoke(main, ["validate", str(EVENTS)])
+        assert (130, "Interrupted; no file was left half-written.\n") == (result.exit_code, result.stderr)
+
+
 class TestProcess:
     """The installed command as a user runs it."""
 

@@ -75,6 +75,10 @@ def _error_boundary(function: F) -> F:
         except OSError as error:
             name = f" {error.filename}" if error.filename else ""
             raise TimelineCommandError(f"cannot write{name}: {error.strerror or error}") from None
+        except KeyboardInterrupt:
+            # Caught here because click would turn it into "Aborted!" and status 1; 130 is the convention.
+            click.echo("Interrupted; no file was left half-written.", err=True)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -555,9 +559,5 @@ def _watch(events_dir: Path, rebuild: Callable[[], None]) -> None:
 
 
 def run() -> None:
-    """Entry point that keeps Ctrl-C quiet."""
-    try:
-        main()
-    except KeyboardInterrupt:
-        click.echo("Interrupted; nothing was left half-written.", err=True)
-        sys.exit(130)
+    """The `timeline` command's entry point."""
+    main()
