@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, ROOT
@@ -584,6 +584,8 @@ class TestImportNeverCrashes:
 
     @settings(max_examples=300, deadline=None)
     @given(st.dictionaries(st.sampled_from(_KEYS), _json_values, max_size=4))
+    @example({"events": [{"start_date": {"year": "2020"}}], "eras": True})
+    @example({"events": [{"start_date": {"year": "2020"}}], "eras": [1]})
     def test_json(self, document: dict[str, Any]) -> None:
         """Random TimelineJS-shaped JSON imports or raises InvalidInput."""
         with contextlib.suppress(InvalidInput):

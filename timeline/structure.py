@@ -16,6 +16,7 @@ from typing import Any, Final
 import attrs
 
 from timeline.dates import Bound, DateError, EventDate, FuzzyDate, Interval, bound_key, parse_date, parse_single
+from timeline.ids import ID_PATTERN
 from timeline.problems import Problem, suggest
 from timeline.readers import DataPath, RawDocument
 from timeline.records import Event, Source
@@ -44,7 +45,6 @@ TOP_FIELDS: Final = ("timeline", "events", *HEADER_FIELDS)
 _ALLOWED_SETS: Final[dict[tuple[str, ...], frozenset[str]]] = {
     fields: frozenset(fields) for fields in (EVENT_FIELDS, SOURCE_FIELDS, HEADER_FIELDS, TOP_FIELDS)
 }
-_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @attrs.frozen
@@ -228,7 +228,7 @@ def _event(s: _Structurer, raw: Any, path: DataPath) -> Event | None:
         s.error(
             "is required and missing; give each event a short unique id such as 'kursk-incursion'", path, field="id"
         )
-    elif not isinstance(event_id, str) or not _ID.match(event_id):
+    elif not isinstance(event_id, str) or not ID_PATTERN.match(event_id):
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(event_id)[:60]).strip("-._").lower() or "event-1"
         s.error(
             f"must be a slug of letters, digits, '-', '_' or '.' (got {_shown(event_id)}); try {slug!r}",

@@ -38,6 +38,7 @@ from timeline.formats.ical_schema import (
     split_description,
 )
 from timeline.formats.ical_zones import UTC_ZONES
+from timeline.ids import ID_PATTERN, UniqueIds, slugify
 from timeline.importing import ImportOptions
 from timeline.problems import InvalidInput, Problem
 from timeline.readers import has_lone_surrogate
@@ -46,7 +47,6 @@ from timeline.zones import is_zone
 
 __all__ = ["import_ics"]
 
-_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _DAY: Final = dt.timedelta(days=1)
 _RECURRENCE: Final = ("RRULE", "RDATE")
@@ -294,26 +294,6 @@ def _categories(component: Any) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-")
-    return slug or "event"
-
-
-class _Ids:
-    """Unique ids: ours from our UID, others from the title (or UID), numbered when they repeat."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
-
-    def claim(self, wanted: str) -> str:
-        candidate, number = wanted, 1
-        while candidate in self.taken:
-            number += 1
-            candidate = f"{wanted}-{number}"
-        self.taken.add(candidate)
-        return candidate
-
-
 def _occurrence_suffix(start: dt.date | dt.datetime) -> str:
     if isinstance(start, dt.datetime):
         return f"{start:%Y-%m-%dt%H%M}"
@@ -330,7 +310,7 @@ def _json_texts(text: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _ours(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
+def _ours(located: _Located, reader: _Reader, ids: UniqueIds) -> Event | None:
     """An event we exported, restored from its X- properties."""
     component, block = located.component, located.block
     tz = _text(component, X_TZ)
@@ -346,7 +326,7 @@ def _ours(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
         return None
     own_id = id_from_uid(str(component.get("UID", "")))
     title = _text(component, X_TITLE) or _text(component, "SUMMARY") or "Untitled event"
-    wanted = own_id if own_id and _ID.match(own_id) else _slug(title)
+    wanted = own_id if own_id and ID_PATTERN.match(own_id) else (slugify(title) or "event")
     description_text = component.get("DESCRIPTION")
     description = split_description(str(description_text), sources) if description_text is not None else None
     return Event(
@@ -362,7 +342,7 @@ def _ours(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
     )
 
 
-def _theirs(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
+def _theirs(located: _Located, reader: _Reader, ids: UniqueIds) -> Event | None:
     """An event from another calendar: dates from DTSTART/DTEND/DURATION, text from the standard properties."""
     component, block = located.component, located.block
     try:
@@ -371,7 +351,7 @@ def _theirs(located: _Located, reader: _Reader, ids: _Ids) -> Event | None:
         reader.problem(f"its dates cannot be used: {error}", block, "DTSTART")
         return None
     title = _text(component, "SUMMARY")
-    wanted = _slug(title) if title else _slug(str(component.get("UID", "")))
+    wanted = slugify(title or str(component.get("UID", ""))) or "event"
     if located.occurrence is not None:
         wanted = f"{wanted}-{_occurrence_suffix(located.occurrence)}"
     url = _text(component, "URL")
@@ -434,7 +414,7 @@ def import_ics(data: bytes, source_name: str, options: ImportOptions) -> Timelin
         kinds = sorted({c.name for calendar in calendars for c in calendar.subcomponents} - {"VTIMEZONE"})
         held = f"; it holds only {', '.join(kinds)}" if kinds else ""
         raise InvalidInput([Problem(f"has no events (VEVENT) to import{held}", source_name)])
-    ids = _Ids()
+    ids = UniqueIds()
     events: list[Event] = []
     for item in _expand(calendars, located, options, reader):
         convert = _ours if X_DATE in item.component else _theirs

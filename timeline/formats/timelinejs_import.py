@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any, Final, TypeAlias
@@ -32,6 +31,7 @@ from timeline.formats.timelinejs import (
     headline_html,
     paragraphs_html,
 )
+from timeline.ids import ID_PATTERN, UniqueIds, slugify
 from timeline.importing import ImportOptions
 from timeline.load import load_documents
 from timeline.problems import InvalidInput, Problem
@@ -42,7 +42,6 @@ __all__ = ["Converter", "Problems", "Slide", "Where", "build_timeline", "header_
 
 Where: TypeAlias = Callable[[str], "tuple[int, int] | None"]
 
-_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _INTEGER: Final = re.compile(r"^-?[0-9]+$")
 _PART_RANGES: Final = {
     "month": (1, 12),
@@ -303,11 +302,6 @@ def _slide_date(slide: Slide, carried: dict[str, Any], as_of: Any, problems: Pro
 # --- slides to event data --------------------------------------------------------------
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-
-
 def _sources_from(text_links: list[tuple[str, str]], slide: Slide) -> list[dict[str, str]]:
     sources: list[dict[str, str]] = []
     seen: set[str] = set()
@@ -360,17 +354,12 @@ class Converter:
         self.locale = locale
         self.events: list[dict[str, Any]] = []
         self.wheres: list[Where] = []
-        self.ids: set[str] = set()
+        self.ids = UniqueIds()
 
     def _id(self, slide: Slide, title: str) -> str:
         wanted = slide.unique_id.strip()
-        base = wanted if _ID.match(wanted) else (_slug(title) or f"event-{len(self.events) + 1}")
-        candidate, number = base, 1
-        while candidate in self.ids:
-            number += 1
-            candidate = f"{base}-{number}"
-        self.ids.add(candidate)
-        return candidate
+        base = wanted if ID_PATTERN.match(wanted) else (slugify(title) or f"event-{len(self.events) + 1}")
+        return self.ids.claim(base)
 
     def add(self, slide: Slide) -> None:
         carried = slide.carried if isinstance(slide.carried, dict) else {}
@@ -550,7 +539,14 @@ def import_json(data: bytes, source_name: str, options: ImportOptions) -> Timeli
             converter.problems.add("each slide must be an object", document.locate(("events", index)))
             continue
         converter.add(_json_slide(document, item, ("events", index), "event"))
-    for index, item in enumerate(root.get("eras") or []):
+    eras = root.get("eras") or []
+    if not isinstance(eras, list):
+        converter.problems.add("'eras' must be a list of slides", document.locate(("eras",)))
+        eras = []
+    for index, item in enumerate(eras):
+        if not isinstance(item, dict):
+            converter.problems.add("each era must be an object", document.locate(("eras", index)))
+            continue
         converter.add(_json_slide(document, item, ("eras", index), "era"))
     title = _json_slide(document, root["title"], ("title",), "title") if isinstance(root.get("title"), dict) else None
     return build_timeline(converter, header_from(title, carried), title.where if title else None, source_name, options)
