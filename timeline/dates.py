@@ -389,6 +389,9 @@ def parse_date(text: str, *, tz: str | None = None) -> EventDate:
 @functools.lru_cache(maxsize=16384)
 def _parse_date_cached(text: str, tz: str | None) -> EventDate:
     # Dates repeat a lot in real files ("2024", "2025-06"); the values are immutable, so share them.
+    plain = _plain_iso(text)
+    if plain is not None:
+        return plain
     stripped = text.strip()
     if not stripped:
         raise DateError(f"is empty; expected {_EXPECTED}")
@@ -407,6 +410,26 @@ def _parse_date_cached(text: str, tz: str | None) -> EventDate:
             raise DateError(f"ends before it starts: {end.canonical()} is before {start.canonical()}")
         return Interval(start, end)
     return parse_single(stripped, tz=tz)
+
+
+def _plain_iso(text: str) -> FuzzyDate | None:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, the most common dates, without regular expressions; None
+    for anything else, or anything wrong, so that the full parser explains it."""
+    size = len(text)
+    if size not in (4, 7, 10) or not text.isascii() or not text[:4].isdigit():
+        return None
+    year = int(text[:4])
+    if year < MIN_YEAR:
+        return None
+    if size == 4:
+        return FuzzyDate(Precision.YEAR, year, text=text)
+    if text[4] != "-" or not text[5:7].isdigit() or not 1 <= (month := int(text[5:7])) <= 12:
+        return None
+    if size == 7:
+        return FuzzyDate(Precision.MONTH, year, month, text=text)
+    if text[7] != "-" or not text[8:].isdigit() or not 1 <= (day := int(text[8:])) <= _last_day(year, month):
+        return None
+    return FuzzyDate(Precision.DAY, year, month, day, text=text)
 
 
 def _parse_end(part: str, tz: str | None, whole: str) -> FuzzyDate | Bound:

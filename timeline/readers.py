@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import json.scanner
 import re
 import stat
 import sys
@@ -359,9 +360,11 @@ class _JsonLocator:
 
     Indexing every value of a 100,000-event file would cost hundreds of megabytes; the
     first two levels (`events`, `events[i]`) are enough to start a scan of one event.
+    Noting them while parsing costs a third more than the bare C decoder; finding them
+    again later, for the first warning, would cost twice the parse.
     """
 
-    def __init__(self, text: str, index: dict[tuple[DataPath, bool], int]) -> None:
+    def __init__(self, text: str, index: _Index) -> None:
         self.text = text
         self.index = index
         self.line_starts: list[int] | None = None
@@ -374,13 +377,13 @@ class _JsonLocator:
         return line, offset - self.line_starts[line - 1] + 1
 
     def __call__(self, path: DataPath, key: bool) -> tuple[int, int] | None:
+        if len(path) <= 2:
+            offset = self.index.offset(path, key)
+            return self.line_col(offset) if offset is not None else None
         prefix = path[:2]
-        start = self.index.get((prefix, False))
+        start = self.index.offset(prefix, False)
         if start is None:
             return None
-        if len(path) <= 2:
-            offset = self.index.get((path, key))
-            return self.line_col(offset) if offset is not None else None
         for found, is_key, offset in _scan_json(self.text, start, prefix):
             if found == path and is_key == key:
                 return self.line_col(offset)
@@ -388,21 +391,48 @@ class _JsonLocator:
 
 
 _STRICT: Final = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_refuse_constant)
-_Index: TypeAlias = dict[tuple[DataPath, bool], int]
+_scan_once: Final = json.scanner.make_scanner(_STRICT)  # type: ignore[arg-type]
+
+
+@attrs.define
+class _Index:
+    """Offsets of the root, its keys and values, and the items of arrays at the root or one level down."""
+
+    root: int = 0
+    keys: dict[str, int] = attrs.Factory(dict)
+    values: dict[str, int] = attrs.Factory(dict)
+    #: Item offsets by the path of their array: `()` for a root array, `("events",)` for one under a key.
+    items: dict[DataPath, list[int]] = attrs.Factory(dict)
+
+    def offset(self, path: DataPath, key: bool) -> int | None:
+        if not path:
+            return self.root
+        first = path[0]
+        if len(path) == 1:
+            if isinstance(first, int):
+                return _item(self.items.get(()), first)
+            return (self.keys if key else self.values).get(first)
+        if len(path) == 2 and isinstance(path[1], int) and not isinstance(first, int):
+            return _item(self.items.get((first,)), path[1])
+        return None
+
+
+def _item(offsets: list[int] | None, position: int) -> int | None:
+    return offsets[position] if offsets is not None and 0 <= position < len(offsets) else None
 
 
 def _parse_json(text: str) -> tuple[Any, _Index]:
     """Parse like `json.loads`, noting the offsets of the root's keys and values and of the items of
-    arrays at the root or one level down; each item is decoded by the C decoder."""
-    index: _Index = {}
+    arrays at the root or one level down; each item is decoded by the C scanner."""
+    index = _Index()
     data: Any
     try:
         start = _skip(text, 0)
-        index[((), False)] = start
+        index.root = start
         if text.startswith("{", start):
             data, end = _parse_object(text, start, index)
         elif text.startswith("[", start):
-            data, end = _parse_array(text, start, (), index)
+            data, end = _parse_array(text, start, index.items.setdefault((), []))
         else:
             data, end = _STRICT.raw_decode(text, start)
     except IndexError:  # the text ended inside the root
@@ -424,14 +454,14 @@ def _parse_object(text: str, position: int, index: _Index) -> tuple[dict[str, An
         key, after = scanstring(text, position + 1)
         if key in data:
             raise _JsonDuplicate()
-        index[((key,), True)] = position
+        index.keys[key] = position
         position = _skip(text, after)
         if text[position] != ":":
             raise json.JSONDecodeError("Expecting ':' delimiter", text, position)
         position = _skip(text, position + 1)
-        index[((key,), False)] = position
+        index.values[key] = position
         if text[position] == "[":
-            data[key], position = _parse_array(text, position, (key,), index)
+            data[key], position = _parse_array(text, position, index.items.setdefault((key,), []))
         else:
             data[key], position = _STRICT.raw_decode(text, position)
         position = _skip(text, position)
@@ -442,16 +472,20 @@ def _parse_object(text: str, position: int, index: _Index) -> tuple[dict[str, An
         position = _skip(text, position + 1)
 
 
-def _parse_array(text: str, position: int, path: DataPath, index: _Index) -> tuple[list[Any], int]:
+def _parse_array(text: str, position: int, offsets: list[int]) -> tuple[list[Any], int]:
     items: list[Any] = []
     position = _skip(text, position + 1)
     if text[position] == "]":
         return items, position + 1
     while True:
-        index[((*path, len(items)), False)] = position
-        value, position = _STRICT.raw_decode(text, position)
+        offsets.append(position)
+        try:
+            value, position = _scan_once(text, position)
+        except StopIteration as missing:
+            raise json.JSONDecodeError("Expecting value", text, missing.value) from None
         items.append(value)
-        position = _skip(text, position)
+        if text[position] not in ",]":
+            position = _skip(text, position)
         if text[position] == "]":
             return items, position + 1
         if text[position] != ",":

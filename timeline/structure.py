@@ -61,9 +61,14 @@ class StructuredFile:
     document: RawDocument
     header: Header
     events: tuple[Event, ...]
-    #: Where each event's mapping starts, by position in `events`, for later cross-file messages.
-    paths: tuple[DataPath, ...]
+    #: The path of the events list, and where each event stands in it, by position in `events`.
+    events_path: DataPath
+    indexes: tuple[int, ...]
     problems: tuple[Problem, ...]
+
+    def path(self, position: int) -> DataPath:
+        """Where the mapping of `events[position]` starts, for messages found after structuring."""
+        return (*self.events_path, self.indexes[position])
 
 
 _SHORT: Final = reprlib.Repr()  # Python 3.11's Repr takes no arguments
@@ -183,14 +188,112 @@ def structure_document(document: RawDocument) -> StructuredFile:
         s.error(f"must be a list of events (got {_type_name(events_data)})", events_path, field="events")
         events_data = []
     events: list[Event] = []
-    paths: list[DataPath] = []
+    indexes: list[int] = []
+    shared = _Shared()
     for index, raw in enumerate(events_data):
-        path = (*events_path, index)
-        event = _event(s, raw, path)
-        if event is not None:
-            events.append(event)
-            paths.append(path)
-    return StructuredFile(document, header, tuple(events), tuple(paths), tuple(s.problems))
+        event = _usual_event(raw, shared)
+        if event is None:
+            event = _event(s, raw, (*events_path, index))
+            if event is None:
+                continue
+        events.append(event)
+        indexes.append(index)
+    return StructuredFile(document, header, tuple(events), events_path, tuple(indexes), tuple(s.problems))
+
+
+_USUAL_FIELDS: Final = frozenset({"id", "title", "date", "description", "location", "tags", "sources"})
+_USUAL_SOURCE_FIELDS: Final = frozenset({"url", "title", "publisher"})
+
+
+def _usual_event(raw: Any, shared: _Shared) -> Event | None:
+    """The event of a mapping that is valid in the usual way, or None to take the checking path.
+
+    Most events are clean text in the usual fields; building them without the checks that
+    name paths and fields makes loading large files several times faster. Anything the least
+    unusual (a time zone, a number, stray spaces, an unknown field) returns None, and `_event`
+    then checks it fully.
+    """
+    if type(raw) is not dict or not raw.keys() <= _USUAL_FIELDS:
+        return None
+    get = raw.get
+    event_id, title, date_text = get("id"), get("title"), get("date")
+    if (
+        type(event_id) is not str
+        or type(title) is not str
+        or type(date_text) is not str
+        or title == ""
+        or title[0].isspace()
+        or title[-1].isspace()
+        or ID_PATTERN.match(event_id) is None
+    ):
+        return None
+    description, location = get("description"), get("location")
+    if description is not None and not _is_clean(description):
+        return None
+    if location is not None and not _is_clean(location):
+        return None
+    date = shared.dates.get(date_text)
+    if date is None:
+        try:
+            date = shared.dates[date_text] = parse_date(date_text)
+        except DateError:
+            return None
+    tags: Any = get("tags")
+    if tags is None or tags == []:
+        tags = ()
+    elif type(tags) is list:
+        tags = tuple(tags)
+        for tag in tags:
+            if type(tag) is not str or tag == "" or tag[0].isspace() or tag[-1].isspace():
+                return None
+        if len(tags) > 1 and len(set(tags)) != len(tags):
+            tags = tuple(dict.fromkeys(tags))  # the first of each, as the checking path keeps
+    else:
+        return None
+    cited: Any = get("sources")
+    if cited is None:
+        cited = ()
+    elif type(cited) is list:
+        sources = shared.sources
+        found: list[Source] = []
+        for item in cited:
+            if type(item) is not dict or not item.keys() <= _USUAL_SOURCE_FIELDS:
+                return None
+            key = (item.get("url"), item.get("title"), item.get("publisher"))
+            source = sources.get(key)
+            if source is None:
+                source = _usual_source(*key)
+                if source is None:
+                    return None
+                sources[key] = source
+            found.append(source)
+        cited = tuple(found)
+    else:
+        return None
+    return Event(event_id, title, date, description, location, None, tags, cited)
+
+
+def _usual_source(url: Any, title: Any, publisher: Any) -> Source | None:
+    if url is None and title is None and publisher is None:
+        return None
+    if url is not None and (not _is_clean(url) or _URL.match(url) is None):
+        return None
+    if (title is not None and not _is_clean(title)) or (publisher is not None and not _is_clean(publisher)):
+        return None
+    return Source(url, title, publisher)
+
+
+def _is_clean(value: Any) -> bool:
+    """Non-empty text without spaces around it: what `_Structurer.text` would keep as it is."""
+    return type(value) is str and value != "" and not value[0].isspace() and not value[-1].isspace()
+
+
+@attrs.define
+class _Shared:
+    """Values built once per load and shared by the events that repeat them."""
+
+    dates: dict[str, EventDate] = attrs.Factory(dict)
+    sources: dict[tuple[Any, Any, Any], Source] = attrs.Factory(dict)
 
 
 def _header(s: _Structurer, data: dict[str, Any], path: DataPath) -> Header:
