@@ -437,7 +437,13 @@ def _parse_end(part: str, tz: str | None, whole: str) -> FuzzyDate | Bound:
         return Bound.OPEN
     if part == "":
         return Bound.UNKNOWN
-    return parse_single(part, tz=tz, whole=whole)
+    try:
+        end = _parse_date_cached(part, tz)  # the ends of intervals repeat more than the intervals do
+    except DateError:
+        end = None
+    if isinstance(end, FuzzyDate):
+        return end
+    return parse_single(part, tz=tz, whole=whole)  # raises, naming the whole interval
 
 
 def parse_single(text: str, *, tz: str | None = None, whole: str | None = None) -> FuzzyDate:

@@ -75,6 +75,9 @@ def paused_gc() -> Iterator[None]:
 
     Records hold no reference cycles, but each allocation burst makes the collector
     rescan every record built so far; pausing it saves about a third of a large load.
+    On the way out, what was built moves straight to the oldest generation (freeze, then
+    unfreeze: two list splices), where it would have ended anyway after two more scans of
+    every record (0.2 s each for 100,000 events). Nothing is exempt from later collections.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -82,6 +85,8 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
