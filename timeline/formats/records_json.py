@@ -7,9 +7,10 @@ recomputed on input, not trusted).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring
+from typing import Any, Final
 
 from timeline.dates import EventDate, FuzzyDate, Instant, Interval
 from timeline.display import display
@@ -17,6 +18,9 @@ from timeline.formats import Exported, ExportOptions
 from timeline.records import Event, Source, Timeline
 
 __all__ = ["event_record", "export_json", "iso"]
+
+#: The encoder's own function for a string (C when available), as `JSONEncoder(ensure_ascii=False)` uses.
+_string: Final = encode_basestring
 
 
 def iso(instant: Instant | None) -> str | None:
@@ -42,18 +46,16 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=8192)
-def _date_fields(date: EventDate, locale: str) -> tuple[tuple[str, Any], ...]:
-    # Computed once per distinct date: large timelines repeat them.
-    return (
-        ("date", date.canonical()),
-        ("display", display(date, locale)),
-        ("earliest", iso(date.earliest)),
-        ("latest", iso(date.latest)),
-        ("precision", _first(date).precision.label),
-        ("approximate", date.approximate),
-        ("uncertain", date.uncertain),
-    )
+def _date_fields(date: EventDate, locale: str) -> dict[str, Any]:
+    return {
+        "date": date.canonical(),
+        "display": display(date, locale),
+        "earliest": iso(date.earliest),
+        "latest": iso(date.latest),
+        "precision": _first(date).precision.label,
+        "approximate": date.approximate,
+        "uncertain": date.uncertain,
+    }
 
 
 def event_record(event: Event, locale: str = "en") -> dict[str, Any]:
@@ -61,7 +63,7 @@ def event_record(event: Event, locale: str = "en") -> dict[str, Any]:
     return {
         "id": event.id,
         "title": event.title,
-        **dict(_date_fields(event.date, locale)),
+        **_date_fields(event.date, locale),
         "description": event.description,
         "location": event.location,
         "tz": event.tz,
@@ -69,6 +71,69 @@ def event_record(event: Event, locale: str = "en") -> dict[str, Any]:
         "sources": [_source(s) for s in event.sources],
         "importance": event.importance,
     }
+
+
+def _date_text(date: EventDate, locale: str) -> str:
+    """The date's fields in a record, as `encode(_date_fields(date, locale))` writes them inside the braces."""
+    first = _first(date)
+    return (
+        f'"date": {_string(date.canonical())}, "display": {_string(display(date, locale))}, '
+        f'"earliest": {_text(iso(date.earliest))}, "latest": {_text(iso(date.latest))}, '
+        f'"precision": {_string(first.precision.label)}, '
+        f'"approximate": {"true" if date.approximate else "false"}, '
+        f'"uncertain": {"true" if date.uncertain else "false"}'
+    )
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def _source_text(source: Source) -> str:
+    url, title, publisher, published = source.url, source.title, source.publisher, source.published
+    return (
+        f'{{"url": {"null" if url is None else _string(url)}, '
+        f'"title": {"null" if title is None else _string(title)}, '
+        f'"publisher": {"null" if publisher is None else _string(publisher)}, '
+        f'"published": {_string(published.canonical()) if published else "null"}}}'
+    )
+
+
+def _record_texts(events: Sequence[Event], locale: str, encode: Callable[[Any], str]) -> list[str]:
+    """`encode(event_record(event))` for each event, indented, with a comma after all but the last.
+
+    Composed from pieces, it is the same text in half the time.
+
+    Strings go through the encoder's own C string function; each distinct date's fields are
+    encoded once (events share date objects, so they are looked up by identity, which is
+    quicker than hashing a date). An event with a value of another type than the records
+    declare is encoded whole, as before.
+    """
+    dates: dict[int, str] = {}
+    string = _string
+    texts = []
+    for event in events:
+        date = event.date
+        fields = dates.get(id(date))
+        if fields is None:
+            fields = dates[id(date)] = _date_text(date, locale)
+        try:
+            description, location, tz, sources = event.description, event.location, event.tz, event.sources
+            cited = _source_text(sources[0]) if len(sources) == 1 else ", ".join(map(_source_text, sources))
+            texts.append(
+                f'    {{"id": {string(event.id)}, "title": {string(event.title)}, {fields}, '
+                f'"description": {"null" if description is None else string(description)}, '
+                f'"location": {"null" if location is None else string(location)}, '
+                f'"tz": {"null" if tz is None else string(tz)}, '
+                f'"tags": [{", ".join(map(string, event.tags))}], '
+                f'"sources": [{cited}], '
+                f'"importance": {"null" if event.importance is None else encode(event.importance)}}},'
+            )
+        except TypeError:
+            texts.append(f"    {encode(event_record(event, locale))},")
+    if texts:
+        texts[-1] = texts[-1][:-1]
+    return texts
 
 
 def export_json(timeline: Timeline, options: ExportOptions) -> Exported:
@@ -85,10 +150,10 @@ def export_json(timeline: Timeline, options: ExportOptions) -> Exported:
     encode = json.JSONEncoder(ensure_ascii=False).encode
     lines = ["{"]
     lines.extend(f"  {encode(key)}: {encode(value)}," for key, value in header.items())
-    records = [f"    {encode(event_record(event, options.locale))}" for event in timeline.events]
+    records = _record_texts(timeline.events, options.locale, encode)
     lines.append('  "events": [' if records else '  "events": []')
     if records:
-        lines.append(",\n".join(records))
+        lines.extend(records)  # one join below: the records are most of the file
         lines.append("  ]")
-    lines.append("}")
-    return Exported(("\n".join(lines) + "\n").encode("utf-8"))
+    lines.append("}\n")
+    return Exported("\n".join(lines).encode("utf-8"))
