@@ -3,7 +3,8 @@
 Each reader returns a `RawDocument`: the file's data as dicts, lists and scalars,
 and `locate(path)`, which finds where a value (or a key) stands in the file. Finding
 a location is only needed when there is something to report, so readers keep it
-cheap on the happy path: YAML keeps its node tree, JSON scans the text again on demand.
+cheap on the happy path: YAML keeps every position packed in a few flat arrays
+(`timeline.yaml_reader`), JSON scans the text again on demand.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import Any, Final, TypeAlias
 
 import attrs
-import yaml
 
 from timeline.problems import InvalidInput, Problem, Severity
 
@@ -101,163 +101,11 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 # --- YAML --------------------------------------------------------------------
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml's composer with no implicit typing: `1953-07-27` and `2019` stay text as written."""
-
-
-_Loader.yaml_implicit_resolvers = {}
-
-_YAML_NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
-_YAML_STANDARD_TAGS: Final = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "null", "int", "float", "bool", "timestamp")
-)
-
-
-class _YamlError(Exception):
-    def __init__(self, message: str, node: yaml.Node) -> None:
-        super().__init__(message)
-        self.node = node
-
-
-def _tag_name(node: yaml.Node) -> str:
-    return str(node.tag).replace("tag:yaml.org,2002:", "!!")
-
-
-class _YamlBuilder:
-    """Turns a composed node graph into plain data, bounding alias expansion and depth."""
-
-    def __init__(self) -> None:
-        self.built: dict[int, tuple[Any, int]] = {}
-        self.expanded = 0
-
-    def build(self, node: yaml.Node, depth: int = 0) -> tuple[Any, int]:
-        """The node's value and how many nodes it stands for."""
-        seen = self.built.get(id(node))
-        if seen is not None:  # an alias: reuse the value, but count what it expands to
-            self.expanded += seen[1]
-            if self.expanded > ALIAS_EXPANSION_LIMIT:
-                raise _YamlError(
-                    f"YAML aliases expand to more than {ALIAS_EXPANSION_LIMIT:,} values; "
-                    "refusing the file (a 'billion laughs' bomb?)",
-                    node,
-                )
-            return seen
-        if depth > MAX_DEPTH:
-            raise _YamlError(f"nests deeper than {MAX_DEPTH} levels", node)
-        if node.tag not in _YAML_STANDARD_TAGS:
-            raise _YamlError(f"YAML tag {_tag_name(node)!r} is not allowed in event files; remove it", node)
-        result: tuple[Any, int]
-        if isinstance(node, yaml.ScalarNode):
-            value = None if not node.style and node.value in _YAML_NULLS else node.value
-            result = (value, 1)
-        elif isinstance(node, yaml.SequenceNode):
-            items, size = [], 1
-            for child in node.value:
-                value, child_size = self.build(child, depth + 1)
-                items.append(value)
-                size += child_size
-            result = (items, size)
-        else:
-            result = self._mapping(node, depth)
-        self.built[id(node)] = result
-        return result
-
-    def _mapping(self, node: yaml.Node, depth: int) -> tuple[Any, int]:
-        mapping: dict[str, Any] = {}
-        merged: dict[str, Any] = {}
-        size = 1
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _YamlError("a key must be a plain name, not a list or mapping", key_node)
-            if key_node.tag not in _YAML_STANDARD_TAGS:
-                raise _YamlError(f"YAML tag {_tag_name(key_node)!r} is not allowed in event files; remove it", key_node)
-            value, child_size = self.build(value_node, depth + 1)
-            size += child_size
-            if key_node.value == "<<" and not key_node.style:  # merge key: explicit keys win
-                for source in value if isinstance(value, list) else [value]:
-                    if not isinstance(source, dict):
-                        raise _YamlError("'<<' must merge a mapping", value_node)
-                    merged = {**source, **merged}
-                continue
-            if key_node.value in mapping:
-                raise _YamlError(f"duplicate key {key_node.value!r}; each key may appear once", key_node)
-            mapping[key_node.value] = value
-        return ({**merged, **mapping} if merged else mapping), size
-
-
-def _yaml_locator(root: yaml.Node | None) -> Locator:
-    def locate(path: DataPath, key: bool) -> tuple[int, int] | None:
-        node = root
-        key_node = None
-        for step in path:
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if k.value == step:
-                        key_node, node = k, v
-                        break
-                else:
-                    return None
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-                key_node, node = None, node.value[step]
-            else:
-                return None
-        target = key_node if key and key_node is not None else node
-        if target is None:
-            return None
-        return target.start_mark.line + 1, target.start_mark.column + 1
-
-    return locate
-
-
 def read_yaml(text: str, display: str) -> RawDocument:
-    try:
-        documents = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise InvalidInput(
-            [
-                Problem(
-                    f"is not valid YAML: {error.problem or error.context}",
-                    file=display,
-                    line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else None,
-                )
-            ]
-        ) from None
-    except yaml.reader.ReaderError as error:  # a character YAML forbids; libyaml gives a byte offset
-        line, column = _line_col(text, len(text.encode("utf-8")[: error.position].decode("utf-8", "ignore")))
-        code = error.character if isinstance(error.character, int) else ord(error.character[:1] or "\0")
-        raise InvalidInput(
-            [
-                Problem(
-                    f"is not valid YAML: unacceptable character #x{code:04x}: {error.reason}",
-                    file=display,
-                    line=line,
-                    column=column,
-                )
-            ]
-        ) from None
-    except (yaml.YAMLError, RecursionError) as error:
-        raise InvalidInput([Problem(f"is not valid YAML: {error}", file=display)]) from None
-    if len(documents) > 1:
-        mark = documents[1].start_mark
-        raise InvalidInput(
-            [
-                Problem(
-                    "holds more than one YAML document ('---'); put one timeline per file",
-                    file=display,
-                    line=mark.line + 1,
-                    column=mark.column + 1,
-                )
-            ]
-        )
-    root = documents[0] if documents else None
-    try:
-        data = _YamlBuilder().build(root)[0] if root is not None else None
-    except _YamlError as error:
-        mark = error.node.start_mark
-        raise InvalidInput([Problem(str(error), file=display, line=mark.line + 1, column=mark.column + 1)]) from None
-    return RawDocument(display, data, _yaml_locator(root))
+    """A YAML event file's data; the reader is `timeline.yaml_reader` (imported here, so no import cycle)."""
+    from timeline.yaml_reader import read_yaml as read
+
+    return read(text, display)
 
 
 # --- JSON --------------------------------------------------------------------
