@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any, Final, TypeAlias
 
 import attrs
@@ -25,7 +25,7 @@ import attrs
 from timeline.dates import Bound, EventDate, FuzzyDate, Interval, Precision
 from timeline.display import display, precision_phrase
 from timeline.formats import Exported, ExportOptions, Skipped
-from timeline.formats.ical_lines import CRLF, Categories, Uri, Value, Zoned, content_line, fold
+from timeline.formats.ical_lines import CRLF, Categories, Uri, Value, Zoned, content_line, escape_text, fold
 from timeline.formats.ical_schema import (
     PRODID,
     X_AS_OF,
@@ -257,37 +257,8 @@ def _calendar_properties(timeline: Timeline, options: ExportOptions, context: _C
     return props
 
 
-@attrs.frozen
-class _Plan:
-    calendar: list[Property]
-    events: list[list[Property]]
-    #: (tzid, first year, last year) for each zone used, in name order.
-    zones: list[tuple[str, int, int]]
-    skipped: tuple[Skipped, ...]
-
-
-def _zone_ranges(events: Iterable[list[Property]]) -> list[tuple[str, int, int]]:
-    """Each zone used, with the years its VTIMEZONE covers: 1800-2100, or wider when an event needs it.
-
-    A fixed range makes every file's VTIMEZONE for a zone the same: vobject (and so Radicale)
-    keeps the first definition of a TZID it meets for the life of the process, so a narrower
-    one from an earlier file would decide how a later file's earlier events are read.
-    """
-    years: dict[str, tuple[int, int]] = {}
-    for props in events:
-        for _, value in props:
-            if isinstance(value, Zoned):
-                low, high = years.get(value.tzid, (value.local.year, value.local.year))
-                years[value.tzid] = (min(low, value.local.year), max(high, value.local.year))
-    return [
-        (tzid, min(low, _ZONE_FIRST_YEAR), max(high, _ZONE_LAST_YEAR)) for tzid, (low, high) in sorted(years.items())
-    ]
-
-
-def _plan(timeline: Timeline, options: ExportOptions) -> _Plan:
-    context = _context(timeline, options)
-    events: list[list[Property]] = []
-    skipped: list[Skipped] = []
+def _events(timeline: Timeline, context: _Context, skipped: list[Skipped]) -> Iterator[list[Property]]:
+    """Each event's properties, in order; what a calendar cannot hold goes to `skipped` instead."""
     seen: set[str] = set()
     for event in timeline.events:
         if event.id in seen:
@@ -295,41 +266,75 @@ def _plan(timeline: Timeline, options: ExportOptions) -> _Plan:
             continue
         seen.add(event.id)
         try:
-            events.append(_event_properties(event, context))
+            props = _event_properties(event, context)
         except _Unrepresentable as why:
             skipped.append(Skipped(event.id, str(why)))
-    return _Plan(_calendar_properties(timeline, options, context), events, _zone_ranges(events), tuple(skipped))
+            continue
+        yield props
 
 
-def _lines(props: list[Property], seen: dict[tuple[str, type, Value], bytes]) -> list[bytes]:
-    """Folded lines; a property already written (DTSTAMP, a shared source, tags, a place) is reused from `seen`.
+def _widen(years: dict[str, tuple[int, int]], value: Zoned) -> None:
+    """Note that zone `value.tzid` is used in `value`'s year."""
+    year = value.local.year
+    low, high = years.get(value.tzid, (year, year))
+    years[value.tzid] = (min(low, year), max(high, year))
 
-    The key holds the value's type, since equal values of two types (a str and a Uri) are written differently.
+
+def _zone_ranges(years: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Each zone used, with the years its VTIMEZONE covers: 1800-2100, or wider when an event needs it.
+
+    A fixed range makes every file's VTIMEZONE for a zone the same: vobject (and so Radicale)
+    keeps the first definition of a TZID it meets for the life of the process, so a narrower
+    one from an earlier file would decide how a later file's earlier events are read.
     """
-    lines = []
-    for name, value in props:
-        key = (name, value.__class__, value)
-        line = seen.get(key)
-        if line is None:
-            line = seen[key] = fold(content_line(name, value))
-        lines.append(line)
-    return lines
+    return [
+        (tzid, min(low, _ZONE_FIRST_YEAR), max(high, _ZONE_LAST_YEAR)) for tzid, (low, high) in sorted(years.items())
+    ]
+
+
+#: Properties whose value is new in every event: written straight away, not remembered for reuse.
+_UNIQUE: Final = frozenset({"UID", "SUMMARY", "DESCRIPTION", "URL", X_TITLE})
 
 
 def export_ics(timeline: Timeline, options: ExportOptions) -> Exported:
-    """The timeline as an iCalendar file: CRLF, folded at 75 octets, UTF-8 without a byte-order mark."""
-    plan = _plan(timeline, options)
-    seen: dict[tuple[str, type, Value], bytes] = {}
-    lines = [b"BEGIN:VCALENDAR", *_lines(plan.calendar, seen)]
-    zones = "".join(vtimezone_text(*zone) for zone in plan.zones)
+    """The timeline as an iCalendar file: CRLF, folded at 75 octets, UTF-8 without a byte-order mark.
+
+    Each event's lines are written as soon as its properties are known, so no per-event
+    container outlives its event: 100,000 property lists kept for a second pass made the
+    garbage collector sweep all of them again and again (half of a large export's time).
+    A line that repeats (DTSTAMP, a day, a shared source, tags, a place) is folded once and
+    reused, from a table per property name holding only untracked values and bytes.
+    """
+    context = _context(timeline, options)
+    skipped: list[Skipped] = []
+    years: dict[str, tuple[int, int]] = {}
+    written: dict[str, dict[Value, bytes]] = {}
+    body: list[bytes] = []
+    add = body.append
+    for props in _events(timeline, context, skipped):
+        add(b"BEGIN:VEVENT")
+        for name, value in props:
+            if name in _UNIQUE:
+                add(fold(f"{name}:{escape_text(value)}" if type(value) is str else content_line(name, value)))
+                continue
+            if type(value) is Zoned:
+                _widen(years, value)
+            lines = written.get(name)
+            if lines is None:
+                lines = written[name] = {}
+            line = lines.get(value)
+            if line is None:
+                line = lines[value] = fold(content_line(name, value))
+            add(line)
+        add(b"END:VEVENT")
+    head = [
+        b"BEGIN:VCALENDAR",
+        *(fold(content_line(n, v)) for n, v in _calendar_properties(timeline, options, context)),
+    ]
+    zones = "".join(vtimezone_text(*zone) for zone in _zone_ranges(years))
     if zones:
-        lines.append(zones[: -len(CRLF)].encode("utf-8"))
-    for props in plan.events:
-        lines.append(b"BEGIN:VEVENT")
-        lines.extend(_lines(props, seen))
-        lines.append(b"END:VEVENT")
-    lines.append(b"END:VCALENDAR\r\n")
-    return Exported(b"\r\n".join(lines), plan.skipped)
+        head.append(zones[: -len(CRLF)].encode("utf-8"))
+    return Exported(b"\r\n".join([*head, *body, b"END:VCALENDAR\r\n"]), tuple(skipped))
 
 
 # --- the same file, built with icalendar alone ---------------------------------
@@ -355,15 +360,22 @@ def export_ics_icalendar(timeline: Timeline, options: ExportOptions) -> Exported
     """`export_ics` through icalendar's components and serializer: the reference the fast path must equal."""
     from icalendar import Calendar, Event
 
-    plan = _plan(timeline, options)
+    context = _context(timeline, options)
+    skipped: list[Skipped] = []
+    events = list(_events(timeline, context, skipped))
+    years: dict[str, tuple[int, int]] = {}
+    for props in events:
+        for _, value in props:
+            if isinstance(value, Zoned):
+                _widen(years, value)
     calendar = Calendar()
-    for name, value in plan.calendar:
+    for name, value in _calendar_properties(timeline, options, context):
         calendar.add(name, _icalendar_value(value))
-    for zone in plan.zones:
+    for zone in _zone_ranges(years):
         calendar.add_component(vtimezone(*zone))
-    for props in plan.events:
+    for props in events:
         component = Event()
         for name, value in props:
             component.add(name, _icalendar_value(value))
         calendar.add_component(component)
-    return Exported(calendar.to_ical(sorted=False), plan.skipped)
+    return Exported(calendar.to_ical(sorted=False), tuple(skipped))
