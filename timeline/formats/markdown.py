@@ -122,27 +122,26 @@ class Footnotes:
         sources = list(self.numbers)
         titles = clean_all([s.title or "" for s in sources])
         urls = clean_all([s.url or "" for s in sources])
-        linked_titles, titles_alone = plain_all(titles), inline_all(titles)
+        linked_titles = plain_all(titles)
         publishers = inline_all(clean_all([s.publisher or "" for s in sources]))
-        destinations = [destination(url) for url in urls]
         lines = []
-        for index, source in enumerate(sources):
-            title, url = titles[index], urls[index]
+        for number, (source, title, url, linked_title, publisher) in enumerate(
+            zip(sources, titles, urls, linked_titles, publishers, strict=True), 1
+        ):
             safe = bool(url) and is_safe_url(url)  # a script or local file URL is shown as text
-            parts: list[str] = []
             if title:
-                parts.append(
-                    f"*[{linked_titles[index]}]({destinations[index]})*" if safe else f"*{titles_alone[index]}*"
-                )
+                text = f"*[{linked_title}]({destination(url)})*" if safe else f"*{inline(title)}*"
             elif url:
-                parts.append(f"[{plain(url)}]({destinations[index]})" if safe else inline(url))
-            if publishers[index]:
-                parts.append(publishers[index])
+                text = f"[{plain(url)}]({destination(url)})" if safe else inline(url)
+            else:
+                text = ""
+            if publisher:
+                text = f"{text}, {publisher}" if text else publisher
             if source.published is not None:
-                parts.append(inline(display(source.published, locale)))
+                published = inline(display(source.published, locale))
+                text = f"{text}, {published}" if text else published
             # A definition's text is a block of its own: a bare publisher such as "1. Kanal" must stay text.
-            text = protect_start(", ".join(parts) + ".") if parts else "Source without details."
-            lines.append(f"[^{index + 1}]: {text}")
+            lines.append(f"[^{number}]: {protect_start(text + '.') if text else 'Source without details.'}")
         return lines
 
 
@@ -203,13 +202,15 @@ def _details(events: Sequence[Event], *, as_list: bool) -> list[str]:
 
 
 def _columns(events: Sequence[Event], notes: Footnotes, locale: str, *, as_list: bool) -> _Columns:
-    # Many events share a date (and equal dates hash alike), so each distinct date is displayed once.
-    cache: dict[FuzzyDate | Interval, str] = {}
+    # Many events share a date object (the loader shares equal dates), so each is displayed once;
+    # looked up by identity, which is quicker than hashing a date.
+    cache: dict[int, str] = {}
     whens = []
     for event in events:
-        when = cache.get(event.date)
+        date = event.date
+        when = cache.get(id(date))
         if when is None:
-            when = cache[event.date] = display(event.date, locale)
+            when = cache[id(date)] = display(date, locale)
         whens.append(when)
     titles = clean_all([event.title for event in events])
     return _Columns(
@@ -218,8 +219,21 @@ def _columns(events: Sequence[Event], notes: Footnotes, locale: str, *, as_list:
         escaped_whens=inline_all(whens),
         escaped_titles=inline_all(titles),
         details=_details(events, as_list=as_list),
-        refs=[notes.refs(event.sources) for event in events],
+        refs=_refs(events, notes),
     )
+
+
+def _refs(events: Sequence[Event], notes: Footnotes) -> list[str]:
+    """`notes.refs` for each event, with the usual single source numbered inline."""
+    numbers = notes.numbers
+    refs = []
+    for event in events:
+        sources = event.sources
+        if len(sources) == 1:
+            refs.append(f"[^{numbers.setdefault(sources[0], len(numbers) + 1)}]")
+        else:
+            refs.append(notes.refs(sources))
+    return refs
 
 
 def _table(columns: _Columns) -> str:

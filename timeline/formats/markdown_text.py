@@ -247,6 +247,8 @@ def destination(href: str) -> str:
 
 def is_safe_url(href: str) -> bool:
     """False for a URL that cmark-gfm will not link and a browser would run or open locally."""
+    if href.startswith(("https://", "http://")):
+        return True  # the common case, decided without copying the URL
     # A browser's URL parser also drops tabs and line breaks anywhere: "java\tscript:" is "javascript:".
     return not href.lstrip(_URL_IGNORED).translate(_TAB_NEWLINE).lower().startswith(_UNSAFE_SCHEMES)
 
