@@ -7,7 +7,6 @@ to English for locales it does not list.
 
 from __future__ import annotations
 
-import calendar
 import functools
 from typing import Final
 
@@ -142,16 +141,35 @@ def _normalise(locale: str) -> str:
     return locale.replace("-", "_").lower()
 
 
+@functools.cache
 def _words(locale: str) -> dict[str, str]:
     return _WORDS.get(locale, _WORDS.get(locale.split("_")[0], _WORDS["en"]))
+
+
+#: English month names, fixed: `calendar.month_name` follows the process's C locale (and calls strftime).
+_ENGLISH_MONTHS: Final = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _format(year: int, month: int, day: int, pattern: str, locale: str) -> str:
     if locale in ("en", "en_gb"):
         # The common English case without pendulum: keeps `list` and the exporters quick to start.
         if pattern == "MMMM YYYY":
-            return f"{calendar.month_name[month]} {year}"
-        return f"{day} {calendar.month_name[month]} {year}"
+            return f"{_ENGLISH_MONTHS[month]} {year}"
+        return f"{day} {_ENGLISH_MONTHS[month]} {year}"
     import pendulum
 
     return pendulum.date(year, month, day).format(pattern, locale=locale)
@@ -210,9 +228,10 @@ def display(date: EventDate, locale: str = DEFAULT_LOCALE) -> str:
     return _display(date, _normalise(locale))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1 << 16)
 def _display(date: EventDate, locale: str) -> str:
-    # Large timelines repeat dates ("2024", "June 2025"); every exporter asks for each one.
+    # Large timelines repeat dates ("2024", "June 2025"), and a build asks for each one in every
+    # format: 100,000 events may hold 30,000 distinct dates, hence room for twice that.
     if isinstance(date, FuzzyDate):
         return _single(date, locale)
     words = _words(locale)
