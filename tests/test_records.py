@@ -55,6 +55,11 @@ class TestTimeline:
         timeline = Timeline("t", [event("b", "2025"), event("a", "1953")])
         assert ["a", "b"] == [e.id for e in timeline]
 
+    @given(st.lists(st.one_of(events(), st.sampled_from([event("z", "../2019"), event("y", "2024/..")])), max_size=12))
+    def test_construction_sorts_by_sort_key(self, items: list[Event]) -> None:
+        """The quicker sort inside `Timeline` gives exactly the order of `sort_key`, ties broken by id."""
+        assert list(Timeline("t", items).events) == sorted(items, key=sort_key)
+
     def test_filter_by_range(self) -> None:
         """Events overlapping the range are kept; ongoing events overlap everything after their start."""
         timeline = Timeline("t", [event("old", "1953"), event("new", "2025"), event("ongoing", "2010/..")])

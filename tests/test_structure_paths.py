@@ -171,13 +171,32 @@ def _is_usual_shape(raw: dict[str, Any]) -> bool:
     )
 
 
-@given(_DATES.filter(lambda value: isinstance(value, str)))
-def test_plain_dates_parse_like_the_full_parser(text: str) -> None:
+_TIMES = st.builds(
+    "{:04d}-{:02d}-{:02d}{}{:02d}:{:02d}{}{}".format,
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.sampled_from(["T", " ", "t"]),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.sampled_from(["", ":00", ":59", ":60", ":5", ":30.25", ",5"]),
+    st.sampled_from(
+        ["", "Z", "z", "+09:00", "-05:30", "+00:00", "-00:00", "+0900", "+09", "+24:00", "+09:60", "+9:00"]
+    ),
+)
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(_DATES.filter(lambda value: isinstance(value, str)), _TIMES),
+    st.sampled_from([None, "Asia/Pyongyang"]),
+)
+def test_plain_dates_parse_like_the_full_parser(text: str, tz: str | None) -> None:
     from timeline.dates import _plain_iso, parse_single
 
-    plain = _plain_iso(text)
+    plain = _plain_iso(text, tz)
     try:
-        full = parse_single(text)
+        full = parse_single(text, tz=tz)
     except DateError:
         assert plain is None
         return
@@ -185,6 +204,17 @@ def test_plain_dates_parse_like_the_full_parser(text: str) -> None:
         assert plain == full
         assert plain.text == full.text
         assert (plain.earliest, plain.latest) == (full.earliest, full.latest)
+        assert (plain.earliest_key, plain.latest_key) == (full.earliest_key, full.latest_key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024", "2024-06", "2024-06-19", "2024-06-19T10:00", "2024-06-19T10:00Z", "2024-06-19T10:00:30+09:00"],
+)
+def test_plain_path_takes_the_usual_forms(text: str) -> None:
+    from timeline.dates import _plain_iso
+
+    assert _plain_iso(text, None) is not None
 
 
 def test_shared_values_are_shared() -> None:

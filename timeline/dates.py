@@ -389,7 +389,7 @@ def parse_date(text: str, *, tz: str | None = None) -> EventDate:
 @functools.lru_cache(maxsize=16384)
 def _parse_date_cached(text: str, tz: str | None) -> EventDate:
     # Dates repeat a lot in real files ("2024", "2025-06"); the values are immutable, so share them.
-    plain = _plain_iso(text)
+    plain = _plain_iso(text, tz)
     if plain is not None:
         return plain
     stripped = text.strip()
@@ -402,21 +402,18 @@ def _parse_date_cached(text: str, tz: str | None) -> EventDate:
         start, end = (_parse_end(part.strip(), tz, text) for part in parts)
         if isinstance(start, Bound) and isinstance(end, Bound):
             raise DateError(f"an interval needs at least one date (got {text!r})")
-        if (
-            isinstance(start, FuzzyDate)
-            and isinstance(end, FuzzyDate)
-            and bound_key(end.latest, latest=True) < bound_key(start.earliest)
-        ):
+        if isinstance(start, FuzzyDate) and isinstance(end, FuzzyDate) and end.latest_key < start.earliest_key:
             raise DateError(f"ends before it starts: {end.canonical()} is before {start.canonical()}")
         return Interval(start, end)
     return parse_single(stripped, tz=tz)
 
 
-def _plain_iso(text: str) -> FuzzyDate | None:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, the most common dates, without regular expressions; None
-    for anything else, or anything wrong, so that the full parser explains it."""
+def _plain_iso(text: str, tz: str | None) -> FuzzyDate | None:
+    """`YYYY`, `YYYY-MM`, `YYYY-MM-DD` and `YYYY-MM-DDTHH:MM[:SS]` with `Z`, `±HH:MM` or no offset:
+    the most common dates, read without regular expressions. None for anything else, or anything
+    wrong, so that the full parser reads it or explains what is wrong."""
     size = len(text)
-    if size not in (4, 7, 10) or not text.isascii() or not text[:4].isdigit():
+    if size not in _PLAIN_SIZES or not text.isascii() or not text[:4].isdigit():
         return None
     year = int(text[:4])
     if year < MIN_YEAR:
@@ -427,9 +424,53 @@ def _plain_iso(text: str) -> FuzzyDate | None:
         return None
     if size == 7:
         return FuzzyDate(Precision.MONTH, year, month, text=text)
-    if text[7] != "-" or not text[8:].isdigit() or not 1 <= (day := int(text[8:])) <= _last_day(year, month):
+    if text[7] != "-" or not text[8:10].isdigit():
         return None
-    return FuzzyDate(Precision.DAY, year, month, day, text=text)
+    day = int(text[8:10])
+    try:
+        if size == 10:
+            return FuzzyDate(Precision.DAY, year, month, day, text=text)
+        return _plain_time(text, year, month, day, tz)
+    except DateError:  # no such day: the full parser says so in its words
+        return None
+
+
+_PLAIN_SIZES: Final = frozenset({4, 7, 10, 16, 17, 19, 20, 22, 25})
+
+
+def _plain_time(text: str, year: int, month: int, day: int, tz: str | None) -> FuzzyDate | None:
+    if text[10] != "T" or text[13] != ":" or not text[11:13].isdigit() or not text[14:16].isdigit():
+        return None
+    hour, minute, second, rest = int(text[11:13]), int(text[14:16]), None, text[16:]
+    if rest[:1] == ":":
+        if not rest[1:3].isdigit():
+            return None
+        second, rest = int(rest[1:3]), rest[3:]
+    if rest == "Z":
+        offset: str | None = "Z"
+    elif not rest:
+        offset = None
+    elif len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and rest[1:3].isdigit() and rest[4:].isdigit():
+        if int(rest[1:3]) > 23 or int(rest[4:]) > 59:
+            return None
+        offset = rest
+    else:
+        return None
+    if hour > 23 or minute > 59 or (second is not None and second > 59):
+        return None
+    precision = Precision.MINUTE if second is None else Precision.SECOND
+    return FuzzyDate(
+        precision,
+        year,
+        month,
+        day,
+        hour=hour,
+        minute=minute,
+        second=second,
+        offset=offset,
+        tz=None if offset else tz,
+        text=text,
+    )
 
 
 def _parse_end(part: str, tz: str | None, whole: str) -> FuzzyDate | Bound:
