@@ -270,7 +270,7 @@ class TestAliases:
         """An alias to no anchor is a located YAML error."""
         path = tmp_path / "alias.yaml"
         path.write_text("events:\n  - *nothing\n")
-        refused_everywhere(path, "is not valid YAML: found undefined alias", line=2)
+        refused_everywhere(path, "is not valid YAML: the alias *nothing names no anchor", line=2)
 
 
 class TestTags:

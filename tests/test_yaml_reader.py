@@ -256,9 +256,18 @@ class TestReading:
 
     def test_composer_problems_come_first(self) -> None:
         """An undefined alias or a repeated anchor anywhere is reported before what the builder refuses."""
-        assert "f.yaml:1:14: error: is not valid YAML: found undefined alias" == refusal("x: [!!foo 1, *u]\n")
-        assert "f.yaml:2:4: error: is not valid YAML: second occurrence" == refusal("x: !!foo &a 1\ny: &a 2\n")
-        assert "f.yaml:3:4: error: is not valid YAML: second occurrence" == refusal("x: !!foo 1\ny: &a 1\nz: &a 2\n")
+        assert (
+            "f.yaml:1:14: error: is not valid YAML: the alias *u names no anchor &u defined before it in this document"
+            == refusal("x: [!!foo 1, *u]\n")
+        )
+        assert (
+            "f.yaml:2:4: error: is not valid YAML: the anchor &a is defined twice (first at line 1); "
+            "give each anchor its own name" == refusal("x: !!foo &a 1\ny: &a 2\n")
+        )
+        assert (
+            "f.yaml:3:4: error: is not valid YAML: the anchor &a is defined twice (first at line 2); "
+            "give each anchor its own name" == refusal("x: !!foo 1\ny: &a 1\nz: &a 2\n")
+        )
 
     def test_syntax_errors_anywhere_come_first(self) -> None:
         assert "f.yaml:4:1: error: is not valid YAML: did not find expected node content" == refusal(
@@ -272,7 +281,10 @@ class TestReading:
         assert f"f.yaml:3:1: {message}" == refusal("x: !!foo 1\n---\ny: 1\n")
         assert f"f.yaml:6:3: {message}" == refusal("a: 1\n...\n---\n# c\n\n  - x\n")
         assert f"f.yaml:2:5: {message}" == refusal("x: &a 1\n--- &a 2\n")  # each document has its own anchors
-        assert "f.yaml:2:5: error: is not valid YAML: found undefined alias" == refusal("x: &a 1\n--- *a\n")
+        assert (
+            "f.yaml:2:5: error: is not valid YAML: the alias *a names no anchor &a defined before it in this document"
+            == refusal("x: &a 1\n--- *a\n")
+        )
 
 
 def test_memory_is_a_small_multiple_of_the_data() -> None:

@@ -86,6 +86,15 @@ class _Malformed(_Refusal):
     """What PyYAML's composer refused (an undefined alias, a repeated anchor): reported as invalid YAML, at once."""
 
 
+def _twice(name: str, first: int, position: int) -> _Malformed:
+    where = f" (first at line {(first >> 32) + 1})" if first >= 0 else ""
+    return _Malformed(f"the anchor &{name} is defined twice{where}; give each anchor its own name", position)
+
+
+def _undefined(name: str, position: int) -> _Malformed:
+    return _Malformed(f"the alias *{name} names no anchor &{name} defined before it in this document", position)
+
+
 def _packed(event: Any) -> int:
     mark = event.start_mark
     return int(mark.line) << 32 | int(mark.column)
@@ -149,7 +158,7 @@ def _build(get_event: Callable[[], Any], anchors: dict[str, _Anchor]) -> tuple[A
             anchor = event.anchor
             if anchor is not None:
                 if anchor in anchors:
-                    raise _Malformed("second occurrence", position)
+                    raise _twice(anchor, anchors[anchor][2], position)
                 anchors[anchor] = (None, 1, position, -1, "", False)
             if deep and state != _KEY:
                 raise _Refusal(f"nests deeper than {max_depth} levels", position)
@@ -196,7 +205,7 @@ def _build(get_event: Callable[[], Any], anchors: dict[str, _Anchor]) -> tuple[A
             anchor = event.anchor
             if anchor is not None:
                 if anchor in anchors:
-                    raise _Malformed("second occurrence", position)
+                    raise _twice(anchor, anchors[anchor][2], position)
                 anchors[anchor] = (None, -1, position, -1, None, False)  # open: an alias to it would loop
             if state == _KEY:
                 raise _Refusal("a key must be a plain name, not a list or mapping", position)
@@ -223,7 +232,7 @@ def _build(get_event: Callable[[], Any], anchors: dict[str, _Anchor]) -> tuple[A
             alias_position = _packed(event)
             found = anchors.get(event.anchor)
             if found is None:
-                raise _Malformed("found undefined alias", alias_position)
+                raise _undefined(event.anchor, alias_position)
             value, size, position, child, text, is_merge = found
             if state == _KEY:
                 if text is None:
@@ -310,24 +319,24 @@ def _drain(get_event: Callable[[], Any], anchors: set[str] | dict[str, _Anchor],
     `second` tells whether a second document has begun. Returns where the second document's
     root stands, if there is one.
     """
-    names = set(anchors)
+    names = {name: anchors[name][2] for name in anchors} if isinstance(anchors, dict) else dict.fromkeys(anchors, -1)
     documents = 2 if second else 1
     where: int | None = None
     while (event := get_event()) is not None:
         kind = event.__class__
         if kind is DocumentStartEvent:
             documents += 1
-            names = set()  # each document has its own anchors
+            names = {}  # each document has its own anchors
         elif kind is AliasEvent:
             if event.anchor not in names:
-                raise _Malformed("found undefined alias", _packed(event))
+                raise _undefined(event.anchor, _packed(event))
         elif kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
             if where is None and documents > 1:
                 where = _packed(event)
             if event.anchor is not None:
                 if event.anchor in names:
-                    raise _Malformed("second occurrence", _packed(event))
-                names.add(event.anchor)
+                    raise _twice(event.anchor, names[event.anchor], _packed(event))
+                names[event.anchor] = _packed(event)
     return where
 
 
