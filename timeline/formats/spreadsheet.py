@@ -22,16 +22,15 @@ column A is 1. A CSV holds events only; the timeline's title comes from the file
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import attrs
 
+from timeline.collector import collector_paused
 from timeline.dates import Bound, FuzzyDate, Interval
 from timeline.formats import Exported, ExportOptions
 from timeline.problems import InvalidInput, Problem, suggest
@@ -62,22 +61,6 @@ def neutralise(cell: str) -> str:
 def restore(cell: str) -> str:
     """The cell as meant: one leading apostrophe removed (as a spreadsheet does when you type it)."""
     return cell[1:] if cell.startswith("'") else cell
-
-
-@contextlib.contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    """Hold off the cycle collector while building many small acyclic objects.
-
-    Each collection walks every object alive, so with 100,000 rows built the repeated full
-    collections cost as much as the parsing; rows, cells and dicts form no cycles to collect.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- export ------------------------------------------------------------------
@@ -121,7 +104,7 @@ def _source_cells(source: Source) -> list[str]:
 
 def export_csv(timeline: Timeline, options: ExportOptions) -> Exported:
     """The events as CSV rows under a header, UTF-8 with a byte-order mark and CRLF line ends (RFC 4180)."""
-    with _without_gc_pauses():
+    with collector_paused():
         return _export_csv(timeline)
 
 
@@ -423,7 +406,7 @@ def _locator(layout: _Layout, rows: list[list[str]], row_numbers: list[int]) -> 
 
 def read_csv(text: str, display: str) -> RawDocument:
     """An event CSV as the data an event file holds, each value locatable by spreadsheet row and column."""
-    with _without_gc_pauses():
+    with collector_paused():
         return _read_csv(text, display)
 
 
