@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
 from timeline.dates import EventDate, FuzzyDate, Instant, Interval, bound_key
 
-__all__ = ["Event", "Source", "Timeline", "sort_key"]
+__all__ = ["Event", "Source", "Timeline", "per_date", "sort_key"]
 
 
 @attrs.frozen
@@ -51,6 +51,28 @@ class Event:
     @property
     def is_interval(self) -> bool:
         return isinstance(self.date, Interval)
+
+
+_T = TypeVar("_T")
+
+
+def per_date(events: Sequence[Event], compute: Callable[[EventDate], _T]) -> list[_T]:
+    """`compute(event.date)` for each event, worked out once per date object.
+
+    A load shares one date object among the events that repeat it, so a large timeline
+    has far fewer date objects than events; looking them up by identity is quicker than
+    hashing a date.
+    """
+    found: dict[int, _T] = {}
+    results = []
+    for event in events:
+        date = event.date
+        key = id(date)
+        if key in found:
+            results.append(found[key])
+        else:
+            results.append(found.setdefault(key, compute(date)))
+    return results
 
 
 def sort_key(event: Event) -> tuple[int, int, str]:

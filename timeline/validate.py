@@ -12,6 +12,7 @@ from typing import Final
 
 from timeline.dates import FuzzyDate, Interval
 from timeline.problems import Problem, Severity
+from timeline.records import per_date
 from timeline.structure import StructuredFile
 
 __all__ = ["check_files"]
@@ -37,14 +38,13 @@ def check_files(files: Sequence[StructuredFile]) -> Iterator[Problem]:
     duplicates = _duplicate_ids(files)
     found: list[tuple[int, int, int, Problem]] = []
     seen: dict[_Key, str] = {}  # the first event id with each title and date, across files
-    canonical: dict[int, str] = {}  # by date object: dates are shared by the events that repeat them
     for number, structured in enumerate(files):
         skipped = {position for (file, position) in duplicates if file == number}
         rules = (
             _reused_ids(files, number, duplicates),
             _unsourced(structured, skipped),
             _floating(structured, skipped),
-            _repeated(structured, skipped, seen, canonical),
+            _repeated(structured, skipped, seen),
         )
         for rank, problems in enumerate(rules):
             found.extend((number, position, rank, problem) for position, problem in problems)
@@ -110,14 +110,12 @@ def _is_floating(date: FuzzyDate | Interval) -> bool:
 
 
 def _repeated(
-    structured: StructuredFile, skipped: Collection[int], seen: dict[_Key, str], canonical: dict[int, str]
+    structured: StructuredFile, skipped: Collection[int], seen: dict[_Key, str]
 ) -> Iterator[tuple[int, Problem]]:
     """Events repeating the title and date of an earlier one; `seen` carries the first of each across files."""
     events = structured.events
-    for date in {id(event.date): event.date for event in events}.values():
-        if id(date) not in canonical:
-            canonical[id(date)] = date.canonical()
-    keys = [(event.title.casefold(), canonical[id(event.date)]) for event in events]
+    dates = per_date(events, lambda date: date.canonical())
+    keys = [(event.title.casefold(), date) for event, date in zip(events, dates, strict=True)]
     if skipped:
         repeats = [
             p for p, key in enumerate(keys) if p not in skipped and seen.setdefault(key, events[p].id) != events[p].id

@@ -33,7 +33,7 @@ from timeline.formats.markdown_text import (
     split_paragraphs,
 )
 from timeline.formats.mermaid import mermaid_block
-from timeline.records import Event, Source, Timeline
+from timeline.records import Event, Source, Timeline, per_date
 
 __all__ = ["MAX_YEAR_GROUPS", "START_UNKNOWN", "Group", "export_markdown", "group_events"]
 
@@ -202,16 +202,7 @@ def _details(events: Sequence[Event], *, as_list: bool) -> list[str]:
 
 
 def _columns(events: Sequence[Event], notes: Footnotes, locale: str, *, as_list: bool) -> _Columns:
-    # Many events share a date object (the loader shares equal dates), so each is displayed once;
-    # looked up by identity, which is quicker than hashing a date.
-    cache: dict[int, str] = {}
-    whens = []
-    for event in events:
-        date = event.date
-        when = cache.get(id(date))
-        if when is None:
-            when = cache[id(date)] = display(date, locale)
-        whens.append(when)
+    whens = per_date(events, lambda date: display(date, locale))
     titles = clean_all([event.title for event in events])
     return _Columns(
         whens=whens,

@@ -15,7 +15,7 @@ from typing import Any, Final
 from timeline.dates import EventDate, FuzzyDate, Instant, Interval
 from timeline.display import display
 from timeline.formats import Exported, ExportOptions
-from timeline.records import Event, Source, Timeline
+from timeline.records import Event, Source, Timeline, per_date
 
 __all__ = ["event_record", "export_json", "iso"]
 
@@ -104,19 +104,14 @@ def _record_texts(events: Sequence[Event], locale: str, encode: Callable[[Any], 
 
     Composed from pieces, it is the same text in half the time.
 
-    Strings go through the encoder's own C string function; each distinct date's fields are
-    encoded once (events share date objects, so they are looked up by identity, which is
-    quicker than hashing a date). An event with a value of another type than the records
-    declare is encoded whole, as before.
+    Strings go through the encoder's own C string function; each date object's fields are
+    encoded once. An event with a value of another type than the records declare is encoded
+    whole, as before.
     """
-    dates: dict[int, str] = {}
     string = _string
     texts = []
-    for event in events:
-        date = event.date
-        fields = dates.get(id(date))
-        if fields is None:
-            fields = dates[id(date)] = _date_text(date, locale)
+    date_fields = per_date(events, lambda date: _date_text(date, locale))
+    for event, fields in zip(events, date_fields, strict=True):
         try:
             description, location, tz, sources = event.description, event.location, event.tz, event.sources
             cited = _source_text(sources[0]) if len(sources) == 1 else ", ".join(map(_source_text, sources))
