@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from timeline.dates import DateError, parse_date
 from timeline.readers import RawDocument
-from timeline.structure import _event, _Shared, _Structurer, _usual_event
+from timeline.structure import EVENT_FIELDS, _event, _Shared, _Structurer, _usual_event
 
 # Values that are usual, nearly usual, or wrong in the ways authors get them wrong.
 _TEXTS = st.one_of(
@@ -104,21 +104,7 @@ _EVENTS = st.builds(
     st.one_of(
         st.just({}),
         st.dictionaries(
-            st.sampled_from(
-                [
-                    "id",
-                    "title",
-                    "date",
-                    "start",
-                    "description",
-                    "location",
-                    "tz",
-                    "tags",
-                    "sources",
-                    "importance",
-                    "titel",
-                ]
-            ),
+            st.sampled_from([*EVENT_FIELDS, "titel"]),
             st.one_of(_VALUES, _DATES, _SOURCES, st.lists(_VALUES, max_size=3), _WRONG, _WRONG_SOURCES),
             max_size=2,
         ),

@@ -122,7 +122,7 @@ class _Structurer:
     ) -> str | None:
         """`raw[key]` as text; clean text (the usual case) returns without building a path for messages."""
         value = raw.get(key)
-        if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+        if _is_clean(value):
             return value
         return self.text(value, (*path, key), event_id, key, required=required)
 
